@@ -1,6 +1,7 @@
-// The list of CLI commands. Each command lives in its own file and registers its flags here.
+// The list of CLI commands. Each command lives in its own file and registers its flags here (one line each).
 import type { Command } from 'commander';
 
-export function registerCommands(_program: Command): void {
-  // one line per command module: register<Name>(program);
+export function registerCommands(program: Command): void {
+  void program;
+  // register<Name>(program);
 }
