@@ -50,3 +50,12 @@ describe('grid', () => {
     );
   });
 });
+
+describe('countFromFloat at large magnitudes', () => {
+  it('floors and ceils a real fraction correctly far above a million ticks', () => {
+    const g = grid('1');
+    expect(countFromFloat(5e8 + 0.4, g, 'floor'), 'a 0.4 fraction is not float noise').toBe(5e8);
+    expect(countFromFloat(5e8 + 0.4, g, 'ceil')).toBe(5e8 + 1);
+    expect(countFromFloat(69300.00000000001, grid('0.1'), 'ceil'), 'noise from 70000 x 0.99 is absorbed').toBe(693000);
+  });
+});

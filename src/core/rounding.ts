@@ -44,13 +44,14 @@ export function divRound(n: bigint, d: bigint, mode: Rounding): { readonly q: bi
 }
 
 /**
- * Rounds a float to an integer with an explicit mode. Values within `1e-9` relative (and 1e-9 absolute) of an
- * integer count as that integer, so float noise such as 6172000.999999999 never rounds the wrong way.
+ * Rounds a float to an integer with an explicit mode. Values within float noise of an integer count as that
+ * integer (tolerance: 16 ulps of the magnitude, at least 1e-9), so 6172000.999999999 never floors to 6172000, while a
+ * real fraction such as 5e8 + 0.4 still floors and ceils correctly at any magnitude.
  * `exact` returns undefined when the value is not (within that tolerance) an integer.
  */
 export function roundFloat(x: number, mode: Rounding): number | undefined {
   const nearest = Math.round(x);
-  const tolerance = 1e-9 * Math.max(1, Math.abs(x));
+  const tolerance = Math.max(1e-9, 16 * Number.EPSILON * Math.abs(x));
   if (Math.abs(x - nearest) <= tolerance) return nearest === 0 ? 0 : nearest;
   switch (mode) {
     case 'exact':

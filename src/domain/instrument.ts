@@ -81,7 +81,26 @@ export type ExpiryModel =
       readonly lastTradingHourUtc: number;
       /** Years until expiry for "perpetual-style" dated contracts (Coinbase five-year nano). */
       readonly tenorYears?: number;
+      /** The root of the contract codes, e.g. MBT for MBTZ5 (defaults to the symbol). */
+      readonly contractCodeRoot?: string;
+      /** Extra December contracts listed beyond the consecutive months (CME MBT: the nearest two Decembers). */
+      readonly additionalDecembers?: number;
+      /**
+       * Local wall-clock time trading stops on the last day, where the venue states it in a time zone with summer
+       * time (CME MBT: 16:00 Europe/London). When present it overrides lastTradingHourUtc.
+       */
+      readonly lastTradingLocalTime?: { readonly hour: number; readonly minute: number; readonly timeZone: ExpiryTimeZone };
+      /**
+       * A single contract expiring on this UTC date (YYYY-MM-DD) instead of a monthly cycle: Coinbase's five-year
+       * perpetual-style nano futures (BIP-20DEC30-CDE expires 2030-12-20).
+       */
+      readonly fixedExpiryDate?: string;
+      /** Whether a last Friday that is not a business day in both named markets rolls back to the prior one. */
+      readonly holidayRollback?: readonly ('UK' | 'US')[];
     };
+
+/** Time zones the expiry rules are written in; summer-time rules are in expiry.ts. */
+export type ExpiryTimeZone = 'Europe/London' | 'America/New_York' | 'UTC';
 
 /** Where a spec came from, so a user can check it. */
 export interface SpecSource {
@@ -129,4 +148,9 @@ export interface InstrumentSpec {
   readonly funding: FundingModel;
   readonly expiry: ExpiryModel;
   readonly source: SpecSource;
+  /** Figures a trader should know change over time (e.g. "CME margin $X per contract as of DATE"). */
+  readonly notes?: readonly string[];
 }
+
+/** All venue ids, in the order a bare ccxt symbol is resolved (the first venue that lists it wins). */
+export const VENUE_IDS: readonly VenueId[] = ['BINANCE', 'BINANCECOINM', 'BYBIT', 'BINGX', 'MEXC', 'WEEX', 'CME', 'COINBASE'];

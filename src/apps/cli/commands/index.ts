@@ -1,7 +1,15 @@
 // The list of CLI commands. Each command lives in its own file and registers its flags here (one line each).
 import type { Command } from 'commander';
+import { registerContract } from './contract.js';
+import { registerData } from './data.js';
+import { registerIndicator } from './indicator.js';
+import { registerSpecs } from './specs.js';
 
 export function registerCommands(program: Command): void {
   void program;
   // register<Name>(program);
+  registerContract(program);
+  registerData(program);
+  registerIndicator(program);
+  registerSpecs(program);
 }

@@ -1,0 +1,197 @@
+// Market-data speed on the real files in ../shared/data: parse rate of gzip klines and trades (microfut's byte
+// parser against split(',') + Number() baselines), cache read time for a month and for a year of 10 symbols,
+// bytes per bar and per trade, and the binary cache against Parquet via DuckDB. Medians of RUNS runs.
+// Run: npm run bench:data (BENCH_RUNS=5 by default).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createReadStream, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { columnsOf, readBars, readTrades, writeSeries, type CacheKey, type FlatColumns } from '../src/data/cache.js';
+import { columnBytes } from '../src/data/columns.js';
+import { parseFile } from '../src/data/parse-file.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** ../shared/data beside the repo root, found from bench/ or dist/bench/ (or MICROFUT_SHARED_DATA). */
+function sharedDataDir(): string {
+  if (process.env.MICROFUT_SHARED_DATA) return process.env.MICROFUT_SHARED_DATA;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    dir = resolve(dir, '..');
+    if (existsSync(resolve(dir, 'package.json'))) return resolve(dir, '..', 'shared', 'data');
+  }
+  throw new Error('cannot find ../shared/data; set MICROFUT_SHARED_DATA');
+}
+const SHARED_DATA = sharedDataDir();
+const data = (p: string): string => join(SHARED_DATA, p);
+
+const KLINE_FILES = [
+  'binance/futures-um/klines/FILUSDT-1m-2023-08.csv.gz',
+  'binance/futures-um/klines/FILUSDT-1m-2023-09.csv.gz',
+  'binance/futures-um/klines/FILUSDT-1m-2023-10.csv.gz',
+  'binance/futures-um/klines/FILUSDT-1m-2023-11.csv.gz',
+  'binance/futures-um/klines/NEARUSDT-1m-2023-08.csv.gz',
+  'binance/futures-um/klines/NEARUSDT-1m-2023-09.csv.gz',
+  'binance/futures-um/klines/NEARUSDT-1m-2023-10.csv.gz',
+  'binance/futures-um/klines/NEARUSDT-1m-2025-06.csv.gz',
+  'binance/spot/klines/BTCUSDT-1m-2025-05-20_2025-08-18.csv.gz',
+  'binance/spot/klines/ETHUSDT-1m-2025-05-20_2025-08-18.csv.gz',
+].map(data);
+const TRADE_FILES = [
+  'binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz',
+  'binance/futures-um/trades/BTCUSDT-trades-2024-08-08T2354.csv.gz',
+  'binance/futures-um/trades/ETHUSDT-trades-2024-08-08T2354.csv.gz',
+  'binance/spot/trades/BTCUSDT-trades-2024-08-08T2354.csv.gz',
+].map(data);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] as number;
+}
+
+async function timeRuns(fn: () => Promise<number> | number): Promise<{ ms: number; rows: number }> {
+  await fn();
+  const times: number[] = [];
+  let rows = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const t = performance.now();
+    rows = await fn();
+    times.push(performance.now() - t);
+  }
+  return { ms: median(times), rows };
+}
+
+async function parseAll(files: string[]): Promise<number> {
+  let rows = 0;
+  for (const f of files) rows += (await parseFile(f)).rows;
+  return rows;
+}
+
+/** Baseline 1: gunzipSync, one string, split('\n') and split(','), Number() per field into Float64Arrays. */
+function splitNumberAll(files: string[], fields: number): number {
+  let rows = 0;
+  for (const f of files) {
+    const lines = gunzipSync(readFileSync(f)).toString('latin1').split('\n');
+    const cols = Array.from({ length: fields }, () => new Float64Array(lines.length));
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (line === '' || line.charCodeAt(0) > 57) continue;
+      const parts = line.split(',');
+      for (let k = 0; k < fields; k++) (cols[k] as Float64Array)[rows] = Number(parts[k]);
+      rows++;
+    }
+  }
+  return rows;
+}
+
+/** Baseline 2: streaming gunzip + readline + split(',') + Number() (the usual Node.js recipe). */
+async function readlineAll(files: string[], fields: number): Promise<number> {
+  let rows = 0;
+  for (const f of files) {
+    const cols = Array.from({ length: fields }, () => [] as number[]);
+    for await (const line of createInterface({ input: createReadStream(f).pipe(createGunzip()), crlfDelay: Infinity })) {
+      if (line === '' || line.charCodeAt(0) > 57) continue;
+      const parts = line.split(',');
+      for (let k = 0; k < fields; k++) (cols[k] as number[]).push(Number(parts[k]));
+      rows++;
+    }
+  }
+  return rows;
+}
+
+function row(name: string, r: { ms: number; rows: number }): string {
+  return `| ${name} | ${r.rows} | ${r.ms.toFixed(1)} | ${((r.rows / r.ms) * 1000 / 1e6).toFixed(2)} |`;
+}
+
+async function parseBench(): Promise<void> {
+  console.log(`### Parse (gzip, real files, median of ${RUNS})\n`);
+  console.log('| parser | rows | ms | M rows/s |\n| --- | ---: | ---: | ---: |');
+  console.log(row('klines: microfut byte parser (streaming)', await timeRuns(() => parseAll(KLINE_FILES))));
+  console.log(row('klines: gunzipSync + split + Number', await timeRuns(() => splitNumberAll(KLINE_FILES, 6))));
+  console.log(row('klines: readline + split + Number', await timeRuns(() => readlineAll(KLINE_FILES, 6))));
+  console.log(row('trades: microfut byte parser (streaming)', await timeRuns(() => parseAll(TRADE_FILES))));
+  console.log(row('trades: gunzipSync + split + Number', await timeRuns(() => splitNumberAll(TRADE_FILES, 4))));
+  console.log(row('trades: readline + split + Number', await timeRuns(() => readlineAll(TRADE_FILES, 4))));
+}
+
+/** Shifts a month of real bars to another month (times only), to tile a year out of real data. */
+function shifted(bars: FlatColumns, deltaMs: number): FlatColumns {
+  const cols = columnsOf(bars);
+  const t = (cols.openTimeMs as Float64Array).map((x) => x + deltaMs);
+  return { ...cols, openTimeMs: t, length: bars.length };
+}
+
+async function cacheBench(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'microfut-bench-'));
+  try {
+    const month = await parseFile(data('binance/futures-um/klines/FILUSDT-1m-2023-10.csv.gz'));
+    if (month.series !== 'bars') throw new Error('expected bars');
+    const key: CacheKey = { venue: 'binance', market: 'um', symbol: 'FILUSDT', kind: 'klines', interval: '1m' };
+    writeSeries(root, key, 'bars', month.bars as unknown as FlatColumns, {});
+    const one = await timeRuns(() => readBars(root, key).length);
+    const bars = readBars(root, key);
+    console.log(`\n### Cache (binary columnar, page cache warm, median of ${RUNS})\n`);
+    console.log('| read | rows | ms | bytes/row in memory |\n| --- | ---: | ---: | ---: |');
+    console.log(`| a month of 1m bars (FILUSDT 2023-10) | ${one.rows} | ${one.ms.toFixed(2)} | ${(columnBytes(bars) / bars.length).toFixed(1)} |`);
+
+    // A year for 10 symbols: each symbol's 12 months tiled from a real 31-day month (times shifted, values real).
+    const sources = KLINE_FILES.slice(0, 8).concat(KLINE_FILES.slice(0, 2));
+    const keys: CacheKey[] = [];
+    for (let s = 0; s < 10; s++) {
+      const p = await parseFile(sources[s] as string);
+      if (p.series !== 'bars') throw new Error('expected bars');
+      const k: CacheKey = { ...key, symbol: `SYM${s}USDT` };
+      keys.push(k);
+      const base = p.bars.openTimeMs[0] as number;
+      for (let m = 0; m < 12; m++) writeSeries(root, k, 'bars', shifted(p.bars as unknown as FlatColumns, Date.UTC(2024, m, 1) - base), {});
+    }
+    const year = await timeRuns(() => keys.reduce((n, k) => n + readBars(root, k).length, 0));
+    console.log(`| a year of 1m bars for 10 symbols (tiled real months) | ${year.rows} | ${year.ms.toFixed(1)} | 48.0 |`);
+
+    const trades = await parseFile(data('binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz'));
+    if (trades.series !== 'trades') throw new Error('expected trades');
+    const tkey: CacheKey = { venue: 'binance', market: 'spot', symbol: 'LTCUSDT', kind: 'aggTrades' };
+    writeSeries(root, tkey, 'trades', trades.trades as unknown as FlatColumns, {});
+    const tr = await timeRuns(() => readTrades(root, tkey).length);
+    const t = readTrades(root, tkey);
+    console.log(`| LTCUSDT aggTrades (2 days) | ${tr.rows} | ${tr.ms.toFixed(2)} | ${(columnBytes(t) / t.length).toFixed(1)} |`);
+    await duckdbBench(root, month.bars as unknown as FlatColumns, one.ms);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The same month as Parquet (DuckDB COPY), read back into Float64Arrays: the alternative to the binary format. */
+async function duckdbBench(root: string, bars: FlatColumns, binaryMs: number): Promise<void> {
+  let duck;
+  try {
+    duck = await import('@duckdb/node-api');
+  } catch {
+    console.log('\n(DuckDB not installed: Parquet comparison skipped)');
+    return;
+  }
+  const instance = await duck.DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const csv = join(root, 'month.csv');
+  const parquet = join(root, 'month.parquet');
+  const cols = columnsOf(bars);
+  const names = ['openTimeMs', 'open', 'high', 'low', 'close', 'volume'];
+  const lines = [names.join(',')];
+  for (let i = 0; i < bars.length; i++) lines.push(names.map((n) => String((cols[n] as Float64Array)[i])).join(','));
+  (await import('node:fs')).writeFileSync(csv, lines.join('\n'));
+  await conn.run(`COPY (SELECT * FROM read_csv('${csv}', header=true, columns={${names.map((n) => `'${n}': 'DOUBLE'`).join(',')}})) TO '${parquet}' (FORMAT parquet)`);
+  const read = await timeRuns(async () => {
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet('${parquet}')`);
+    const out = reader.getColumnsJS().map((c) => Float64Array.from(c as number[]));
+    return (out[0] as Float64Array).length;
+  });
+  console.log(`| the same month as Parquet via DuckDB, into Float64Arrays | ${read.rows} | ${read.ms.toFixed(2)} | 48.0 |`);
+  console.log(`\nBinary columnar is ${(read.ms / binaryMs).toFixed(1)}x faster to load than Parquet via DuckDB for this month.`);
+  conn.closeSync?.();
+}
+
+await parseBench();
+await cacheBench();

@@ -1,0 +1,326 @@
+// Indicator speed on real BTCUSDT 1m bars tiled to 5 M: microfut batch and streaming side by side with
+// trading-signals, technicalindicators, @ixjb94/indicators, indicatorts and talib, medians of several runs, plus an
+// allocation check around the streaming loops. Prints a markdown table. Run: npm run bench:indicators.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { PerformanceObserver, constants, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { Atr, atrBatch } from '../src/indicators/atr.js';
+import { Ema, emaBatch } from '../src/indicators/ema.js';
+import type { BarColumns } from '../src/indicators/indicator.js';
+import { Rsi, rsiBatch } from '../src/indicators/rsi.js';
+import { Vwap, vwapBatch } from '../src/indicators/vwap.js';
+
+const require = createRequire(import.meta.url);
+const BARS = 5_000_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** The slow JS libraries allocate an object or array per value; they run on a 1 M prefix to keep the run short. */
+const SLOW_BARS = 1_000_000;
+
+function sharedDataDir(): string {
+  if (process.env.MICROFUT_SHARED_DATA) return process.env.MICROFUT_SHARED_DATA;
+  // dist/bench/indicators.js or bench/indicators.ts: the repo root is one or two levels up, ../shared beside it.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    dir = resolve(dir, '..');
+    try {
+      readFileSync(resolve(dir, 'package.json'));
+      return resolve(dir, '..', 'shared', 'data');
+    } catch {
+      continue;
+    }
+  }
+  throw new Error('cannot find the repository root above bench/; set MICROFUT_SHARED_DATA');
+}
+
+/** Real 1m bars, tiled to `n` with time shifted forward each lap so the series stays in time order. */
+function loadTiled(n: number): BarColumns {
+  const file = resolve(sharedDataDir(), 'binance/futures-um/klines/BTCUSDT-1m-2025-05-04_2025-06-24.csv.gz');
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
+  const m = lines.length;
+  const cols = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(n));
+  const base = lines.map((l) => l.split(',').map(Number));
+  const spanMs = base[m - 1]![0]! - base[0]![0]! + 60_000;
+  for (let i = 0; i < n; i++) {
+    const row = base[i % m]!;
+    const lap = Math.floor(i / m);
+    cols[0]![i] = row[0]! + lap * spanMs;
+    for (let c = 1; c < 6; c++) cols[c]![i] = row[c]!;
+  }
+  const [openTimeMs, open, high, low, close, volume] = cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  return { openTimeMs, open, high, low, close, volume };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median throughput in M values per second of `fn`, which processes `count` values per call. */
+function measure(count: number, fn: () => unknown, runs = RUNS): number {
+  consume(fn());
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    consume(fn());
+    rates.push(count / ((performance.now() - t0) / 1000) / 1e6);
+  }
+  return median(rates);
+}
+
+/** Start times of young-generation collections (scavenges), the ones a per-update allocation would cause. */
+const scavenges: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges.push(e.startTime);
+}).observe({ entryTypes: ['gc'] });
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Heap growth (after a full gc) and garbage collections seen while `fn` runs once. */
+async function allocationCheck(fn: () => number): Promise<{ heapGrowthKiB: number; gcs: number }> {
+  gc?.();
+  await new Promise((r) => setTimeout(r, 20));
+  const before = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  sink += fn();
+  const t1 = performance.now();
+  // GC entries arrive asynchronously; let them land, then count the scavenges that started inside the loop.
+  await new Promise((r) => setTimeout(r, 50));
+  const gcs = scavenges.filter((t) => t >= t0 && t <= t1).length;
+  gc?.();
+  return { heapGrowthKiB: Math.round((process.memoryUsage().heapUsed - before) / 1024), gcs };
+}
+
+let sink = 0;
+/** Keeps results observable so the JIT cannot drop the work that produced them. */
+function consume(result: unknown): void {
+  if (typeof result === 'number') sink += result;
+}
+
+async function main(): Promise<void> {
+  const bars = loadTiled(BARS);
+  const out = new Float64Array(BARS);
+  const { close, high, low } = bars;
+  // Each loop keeps its sum in a local: writing a double to a captured variable would allocate a HeapNumber per
+  // bar and hide the indicator's own (zero) allocation.
+  const streamEma = (): number => {
+    const e = new Ema(8);
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) acc += e.add(close[i]!) ?? 0;
+    return acc;
+  };
+  const streamRsi = (): number => {
+    const r = new Rsi(14);
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) acc += r.add(close[i]!) ?? 0;
+    return acc;
+  };
+  const streamAtr = (): number => {
+    const a = new Atr(14);
+    const bar = { openTimeMs: 0.5, open: 0.5, high: 0.5, low: 0.5, close: 0.5, volume: 0.5 };
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) {
+      bar.high = high[i]!;
+      bar.low = low[i]!;
+      bar.close = close[i]!;
+      acc += a.add(bar) ?? 0;
+    }
+    return acc;
+  };
+  // The same loops reading `stableValue` instead of add's return value: a `number | undefined` result is boxed
+  // by V8 when the caller uses it, so hot loops that must not allocate read the plain-number accessor.
+  const plainEma = (): number => {
+    const e = new Ema(8);
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) {
+      e.add(close[i]!);
+      if (e.isStable) acc += e.stableValue;
+    }
+    return acc;
+  };
+  const plainRsi = (): number => {
+    const r = new Rsi(14);
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) {
+      r.add(close[i]!);
+      if (r.isStable) acc += r.stableValue;
+    }
+    return acc;
+  };
+  const plainAtr = (): number => {
+    const a = new Atr(14);
+    const bar = { openTimeMs: 0.5, open: 0.5, high: 0.5, low: 0.5, close: 0.5, volume: 0.5 };
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) {
+      bar.high = high[i]!;
+      bar.low = low[i]!;
+      bar.close = close[i]!;
+      a.add(bar);
+      if (a.isStable) acc += a.stableValue;
+    }
+    return acc;
+  };
+  const plainVwap = (): number => {
+    const v = new Vwap({ anchor: { kind: 'utc-day' } });
+    const bar = { openTimeMs: 0.5, open: 0.5, high: 0.5, low: 0.5, close: 0.5, volume: 0.5 };
+    let stable = 0;
+    for (let i = 0; i < BARS; i++) {
+      bar.openTimeMs = bars.openTimeMs[i]!;
+      bar.open = bars.open[i]!;
+      bar.high = high[i]!;
+      bar.low = low[i]!;
+      bar.close = close[i]!;
+      bar.volume = bars.volume[i]!;
+      v.add(bar);
+      if (v.isStable) stable++;
+    }
+    return stable;
+  };
+  const streamVwap = (): number => {
+    const v = new Vwap({ anchor: { kind: 'utc-day' } });
+    const bar = { openTimeMs: 0.5, open: 0.5, high: 0.5, low: 0.5, close: 0.5, volume: 0.5 };
+    let acc = 0;
+    for (let i = 0; i < BARS; i++) {
+      bar.openTimeMs = bars.openTimeMs[i]!;
+      bar.open = bars.open[i]!;
+      bar.high = high[i]!;
+      bar.low = low[i]!;
+      bar.close = close[i]!;
+      bar.volume = bars.volume[i]!;
+      acc += v.add(bar) ?? 0;
+    }
+    return acc;
+  };
+
+  const rows: { name: string; cells: Record<string, string> }[] = [];
+  const fmt = (x: number | undefined): string => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const row = (name: string, ema?: number, rsi?: number, atr?: number, vwap?: number): void => {
+    rows.push({ name, cells: { ema: fmt(ema), rsi: fmt(rsi), atr: fmt(atr), vwap: fmt(vwap) } });
+  };
+
+  row(
+    'microfut batch (Float64Array)',
+    measure(BARS, () => emaBatch(close, 8, out)),
+    measure(BARS, () => rsiBatch(close, 14, out)),
+    measure(BARS, () => atrBatch(bars, 14, out)),
+    measure(BARS, () => vwapBatch(bars, { anchor: { kind: 'utc-day' } }, [out])),
+  );
+  row(
+    'microfut streaming (add, then stableValue)',
+    measure(BARS, plainEma),
+    measure(BARS, plainRsi),
+    measure(BARS, plainAtr),
+    measure(BARS, plainVwap),
+  );
+  row(
+    'microfut streaming (add, result used)',
+    measure(BARS, streamEma),
+    measure(BARS, streamRsi),
+    measure(BARS, streamAtr),
+    measure(BARS, streamVwap),
+  );
+
+  const ts = require('trading-signals') as {
+    EMA: new (p: number) => { add(x: number): number | null };
+    RSI: new (p: number) => { add(x: number): number | null };
+    ATR: new (p: number) => { add(x: { high: number; low: number; close: number }): number | null };
+  };
+  const tsRates = {
+    ema: measure(SLOW_BARS, () => {
+      const e = new ts.EMA(8);
+      let acc = 0;
+      for (let i = 0; i < SLOW_BARS; i++) acc += e.add(close[i]!) ?? 0;
+      return acc;
+    }, 3),
+    rsi: measure(SLOW_BARS, () => {
+      const r = new ts.RSI(14);
+      let acc = 0;
+      for (let i = 0; i < SLOW_BARS; i++) acc += r.add(close[i]!) ?? 0;
+      return acc;
+    }, 3),
+    atr: measure(SLOW_BARS, () => {
+      const a = new ts.ATR(14);
+      let acc = 0;
+      for (let i = 0; i < SLOW_BARS; i++) acc += a.add({ high: high[i]!, low: low[i]!, close: close[i]! }) ?? 0;
+      return acc;
+    }, 3),
+  };
+  row('trading-signals 8 (streaming add)', tsRates.ema, tsRates.rsi, tsRates.atr);
+
+  const closeArr = Array.from(close.subarray(0, SLOW_BARS));
+  const highArr = Array.from(high.subarray(0, SLOW_BARS));
+  const lowArr = Array.from(low.subarray(0, SLOW_BARS));
+
+  const ti = require('technicalindicators') as {
+    EMA: { calculate(o: { period: number; values: number[] }): number[] };
+    RSI: { calculate(o: { period: number; values: number[] }): number[] };
+    ATR: { calculate(o: { period: number; high: number[]; low: number[]; close: number[] }): number[] };
+  };
+  row(
+    'technicalindicators (batch, arrays)',
+    measure(SLOW_BARS, () => ti.EMA.calculate({ period: 8, values: closeArr }), 3),
+    measure(SLOW_BARS, () => ti.RSI.calculate({ period: 14, values: closeArr }), 3),
+    measure(SLOW_BARS, () => ti.ATR.calculate({ period: 14, high: highArr, low: lowArr, close: closeArr }), 3),
+  );
+
+  const ixjb = new (require('@ixjb94/indicators') as { IndicatorsSync: new () => Record<string, (...a: unknown[]) => number[]> }).IndicatorsSync();
+  row(
+    '@ixjb94/indicators (batch, arrays)',
+    measure(SLOW_BARS, () => ixjb.ema!(closeArr, 8)),
+    measure(SLOW_BARS, () => ixjb.rsi!(closeArr, 14)),
+    measure(SLOW_BARS, () => ixjb.atr!(highArr, lowArr, closeArr, 14)),
+  );
+
+  const its = require('indicatorts') as Record<string, (...a: unknown[]) => unknown>;
+  row(
+    'indicatorts (batch, arrays)',
+    measure(SLOW_BARS, () => its.ema!(closeArr, { period: 8 })),
+    measure(SLOW_BARS, () => its.rsi!(closeArr, { period: 14 })),
+    measure(SLOW_BARS, () => its.atr!(highArr, lowArr, closeArr, { period: 14 })),
+  );
+
+  const talib = require('talib') as { execute(p: Record<string, unknown>): unknown };
+  const tal = (name: string, extra: Record<string, unknown>): (() => unknown) => () =>
+    talib.execute({ name, startIdx: 0, endIdx: SLOW_BARS - 1, optInTimePeriod: name === 'EMA' ? 8 : 14, ...extra });
+  row(
+    'talib 1.1.6 binding (batch, arrays)',
+    measure(SLOW_BARS, tal('EMA', { inReal: closeArr }), 3),
+    measure(SLOW_BARS, tal('RSI', { inReal: closeArr }), 3),
+    measure(SLOW_BARS, tal('ATR', { high: highArr, low: lowArr, close: closeArr }), 3),
+  );
+
+  const streaming = rows[1]!.cells;
+  console.log(`BTCUSDT 1m bars tiled to ${BARS / 1e6} M (slow libraries: first ${SLOW_BARS / 1e6} M); median of ${RUNS} runs (3 for the slowest); M values per second, higher is better.\n`);
+  console.log('| implementation | EMA(8) | RSI(14) | ATR(14) | session VWAP |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.name} | ${r.cells.ema} | ${r.cells.rsi} | ${r.cells.atr} | ${r.cells.vwap} |`);
+  const ratio = (ours: string | undefined, theirs: number): string => (ours === undefined ? '-' : `${(Number(ours) / theirs).toFixed(1)}x`);
+  console.log(`| streaming (stableValue) vs trading-signals | ${ratio(streaming.ema, tsRates.ema)} | ${ratio(streaming.rsi, tsRates.rsi)} | ${ratio(streaming.atr, tsRates.atr)} | - |`);
+  console.log('\nC -O2 reference (issue 4): EMA8 405, RSI14 178, ATR14 122, session VWAP 259 M/s; target batch >= 50 % of those.\n');
+
+  if (gc === undefined) console.log('allocation check skipped: run with node --expose-gc');
+  else {
+    console.log(`| streaming loop over ${BARS / 1e6} M bars | heap growth after gc (KiB) | scavenges during the loop |`);
+    console.log('| --- | ---: | ---: |');
+    const checks: [string, () => number][] = [
+      ['EMA(8): add, result used', streamEma],
+      ['EMA(8): add, then stableValue', plainEma],
+      ['RSI(14): add, result used', streamRsi],
+      ['RSI(14): add, then stableValue', plainRsi],
+      ['ATR(14): add, result used', streamAtr],
+      ['ATR(14): add, then stableValue', plainAtr],
+      ['VWAP(utc-day): add, result used', streamVwap],
+      ['VWAP(utc-day): add, result ignored', plainVwap],
+    ];
+    for (const [name, fn] of checks) {
+      const r = await allocationCheck(fn);
+      console.log(`| ${name} | ${r.heapGrowthKiB} | ${r.gcs} |`);
+    }
+    console.log('\nNo allocation per update means 0 scavenges: 5 M updates allocating even 8 bytes each would fill the young generation');
+    console.log('several times. "result used" loops box the returned double (a V8 HeapNumber per call); the indicators themselves do not allocate.');
+  }
+  if (sink === 0.5) console.log('');
+}
+
+await main();

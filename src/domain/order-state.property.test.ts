@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Lots, Ticks } from '../core/grid.js';
+import { isTerminal, ORDER_TRANSITIONS, type LimitOrder } from './order.js';
+import { applyOrderEvent, newOrderState, type OrderEvent, type OrderState } from './order-state.js';
+
+const spec: LimitOrder = {
+  type: 'limit',
+  clientId: 'c-1',
+  instrument: 'BINANCE:BTCUSDT',
+  action: 'buy',
+  qtyLots: 10 as Lots,
+  limitTicks: 700000 as Ticks,
+  timeInForce: 'GTC',
+  effect: 'open-or-reduce',
+};
+
+const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
+  fc.constant<OrderEvent>({ kind: 'accepted', venueOrderId: 'v-1' }),
+  fc.constant<OrderEvent>({ kind: 'rejected', reason: 'x' }),
+  fc.constant<OrderEvent>({ kind: 'triggered' }),
+  fc.record({ kind: fc.constant('fill' as const), lots: fc.integer({ min: 1, max: 6 }).map((n) => n as Lots), priceTicks: fc.integer({ min: 699990, max: 700000 }) }),
+  fc.constant<OrderEvent>({ kind: 'cancel-requested' }),
+  fc.constant<OrderEvent>({ kind: 'cancel-refused' }),
+  fc.constant<OrderEvent>({ kind: 'cancelled' }),
+  fc.constant<OrderEvent>({ kind: 'expired' }),
+);
+
+describe('order lifecycle', () => {
+  it('never lets a terminal order change, never overfills, and only follows the table (property)', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 30 }), (events) => {
+        let s: OrderState = newOrderState(spec);
+        for (const e of events) {
+          const r = applyOrderEvent(s, e);
+          if (isTerminal(s.status)) {
+            expect(r.ok, `terminal ${s.status} must refuse ${e.kind}`).toBe(false);
+            continue;
+          }
+          if (!r.ok) continue;
+          expect(r.value.filledLots, 'filled never exceeds ordered').toBeLessThanOrEqual(spec.qtyLots);
+          expect(r.value.filledLots, 'filled never decreases').toBeGreaterThanOrEqual(s.filledLots);
+          const allowed = Object.values(ORDER_TRANSITIONS[s.status]);
+          expect(allowed.includes(r.value.status) || (e.kind === 'cancel-refused' && r.value.status === 'partially-filled'), `${s.status} -> ${r.value.status} is in the table`).toBe(true);
+          s = r.value;
+        }
+      }),
+    );
+  });
+
+  it('keeps the average fill price exact across partial fills', () => {
+    let s = newOrderState(spec);
+    for (const e of [
+      { kind: 'accepted', venueOrderId: 'v' },
+      { kind: 'fill', lots: 3 as Lots, priceTicks: 700000 },
+      { kind: 'fill', lots: 7 as Lots, priceTicks: 699990 },
+    ] as const) {
+      const r = applyOrderEvent(s, e);
+      if (!r.ok) throw new Error(r.error.detail);
+      s = r.value;
+    }
+    expect(s.status).toBe('filled');
+    // (3 x 700000 + 7 x 699990) / 10 = 699993 ticks, by hand
+    expect(s.costTickLots / s.filledLots).toBe(699993);
+  });
+});

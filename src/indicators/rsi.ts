@@ -1,0 +1,144 @@
+// Relative strength index with Wilder's smoothing, streaming and batch. Matches TA-Lib TA_RSI bit for bit.
+// Must never allocate per update.
+import { requireBatchBuffers, requireInteger, type ScalarIndicator } from './indicator.js';
+
+/** Below this |avgGain + avgLoss| TA-Lib treats the sum as zero and outputs 0 (TA_IS_ZERO, TA_EPSILON 1e-14). */
+const TA_EPSILON = 1e-14;
+
+/**
+ * RSI(N) = 100 * avgGain / (avgGain + avgLoss), equal to 100 - 100 / (1 + RS); lookback N (one input more than
+ * N because a change needs two prices).
+ * Seeding and smoothing (TA-Lib ta_RSI.c, classic Wilder): avgGain and avgLoss start as plain means of the first
+ * N changes; then avg = (avg * (N - 1) + change) / N. A window with no movement at all gives 0, as TA-Lib does.
+ * TradingView's ta.rsi uses ta.rma, which is the same Wilder smoothing with the same SMA seed, so its values
+ * agree up to float rounding (it reports 100 instead of 0 for a window with no movement). Note that
+ * technicalindicators rounds RSI to two decimals and some libraries smooth with k = 2 / (N + 1); both differ.
+ */
+export class Rsi implements ScalarIndicator {
+  readonly outputNames = ['rsi'] as const;
+  readonly lookback: number;
+  private readonly period: number;
+  private prev = 0;
+  private gain = 0;
+  private loss = 0;
+  private current = 0;
+  private n = 0;
+  private savedPrev = 0;
+  private savedGain = 0;
+  private savedLoss = 0;
+  private savedCurrent = 0;
+
+  constructor(period: number) {
+    this.period = requireInteger('RSI period', period, 2);
+    this.lookback = period;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+  get isStable(): boolean {
+    return this.n > this.lookback;
+  }
+  get value(): number | undefined {
+    return this.n > this.lookback ? this.current : undefined;
+  }
+  /** The primary output as a plain number, for allocation-free hot loops; meaningful only while isStable (0 before). */
+  get stableValue(): number {
+    return this.current;
+  }
+  output(index: number): number | undefined {
+    return index === 0 ? this.value : undefined;
+  }
+
+  add(x: number): number | undefined {
+    this.savedPrev = this.prev;
+    this.savedGain = this.gain;
+    this.savedLoss = this.loss;
+    this.savedCurrent = this.current;
+    const n = ++this.n;
+    const change = x - this.prev;
+    this.prev = x;
+    if (n === 1) return undefined;
+    const p = this.period;
+    if (n <= p) {
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+      return undefined;
+    }
+    if (n === p + 1) {
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+      this.loss /= p;
+      this.gain /= p;
+    } else {
+      this.loss *= p - 1;
+      this.gain *= p - 1;
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+      this.loss /= p;
+      this.gain /= p;
+    }
+    const sum = this.gain + this.loss;
+    this.current = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (this.gain / sum);
+    return this.current;
+  }
+
+  replace(x: number): number | undefined {
+    if (this.n === 0) return this.add(x);
+    this.prev = this.savedPrev;
+    this.gain = this.savedGain;
+    this.loss = this.savedLoss;
+    this.current = this.savedCurrent;
+    this.n--;
+    return this.add(x);
+  }
+
+  reset(): void {
+    this.prev = 0;
+    this.gain = 0;
+    this.loss = 0;
+    this.current = 0;
+    this.n = 0;
+  }
+}
+
+/** Batch RSI(N) of `input` into `out` (NaN for the first N indices); same arithmetic as `Rsi`. */
+export function rsiBatch(input: Float64Array, period: number, out: Float64Array): void {
+  requireInteger('RSI period', period, 2);
+  const n = input.length;
+  requireBatchBuffers('RSI', n, [out]);
+  if (n <= period) {
+    out.fill(NaN, 0, n);
+    return;
+  }
+  out[0] = NaN;
+  let prev = input[0]!;
+  let gain = 0;
+  let loss = 0;
+  for (let i = 1; i <= period; i++) {
+    const x = input[i]!;
+    const change = x - prev;
+    prev = x;
+    if (change < 0) loss -= change;
+    else gain += change;
+    if (i < period) out[i] = NaN;
+  }
+  loss /= period;
+  gain /= period;
+  let sum = gain + loss;
+  out[period] = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
+  const keep = period - 1;
+  for (let i = period + 1; i < n; i++) {
+    const x = input[i]!;
+    const change = x - prev;
+    prev = x;
+    loss *= keep;
+    gain *= keep;
+    if (change < 0) loss -= change;
+    else gain += change;
+    loss /= period;
+    gain /= period;
+    sum = gain + loss;
+    out[i] = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
+  }
+}
