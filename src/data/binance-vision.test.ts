@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { parseChecksumFile, planVisionFiles, visionPath, type VisionRequest } from './binance-vision.js';
+import { hasDailyFiles, parseChecksumFile, planVisionFiles, visionPath, type VisionRequest } from './binance-vision.js';
 
 const req = (over: Partial<VisionRequest>): VisionRequest => ({
   market: 'um',
@@ -67,6 +67,13 @@ describe('planVisionFiles', () => {
     expect(depth.every((f) => f.period === 'daily')).toBe(true);
     const weekly = planVisionFiles(req({ interval: '1w', fromDate: '2025-05-10', toDate: '2025-05-12' }));
     expect(weekly.map((f) => `${f.period}:${f.date}`)).toEqual(['monthly:2025-05']);
+  });
+
+  it('knows which series have daily files', () => {
+    expect(hasDailyFiles(req({}))).toBe(true);
+    expect(hasDailyFiles(req({ interval: '1mo' })), '1mo candles are monthly only').toBe(false);
+    expect(hasDailyFiles(req({ kind: 'fundingRate', interval: undefined }))).toBe(false);
+    expect(hasDailyFiles(req({ kind: 'metrics', interval: undefined }))).toBe(true);
   });
 
   it('covers every day of the range exactly once, in order, for kinds with daily and monthly files (property)', () => {

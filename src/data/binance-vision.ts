@@ -160,6 +160,11 @@ export function dailyFiles(req: VisionSeries, startMs: number, endMs: number): V
   return out;
 }
 
+/** True when the archive has daily files for the series (not for fundingRate, nor 3d/1w/1mo candles). */
+export function hasDailyFiles(series: VisionSeries): boolean {
+  return VISION_KINDS[series.kind].daily && !(series.interval !== undefined && MONTHLY_ONLY_INTERVALS.has(series.interval));
+}
+
 /** Throws an InputError naming the flag when the request is not something data.binance.vision publishes. */
 export function validateVisionRequest(req: VisionRequest): { readonly fromMs: number; readonly toMs: number } {
   const spec = VISION_KINDS[req.kind];
@@ -196,7 +201,7 @@ export function planVisionFiles(req: VisionRequest): VisionFile[] {
   const { fromMs, toMs } = validateVisionRequest(req);
   const endMs = toMs + MS_PER_DAY;
   const spec = VISION_KINDS[req.kind];
-  const hasDaily = spec.daily && !(req.interval !== undefined && MONTHLY_ONLY_INTERVALS.has(req.interval));
+  const hasDaily = hasDailyFiles(req);
   const out: VisionFile[] = [];
   if (!hasDaily) {
     for (let m = monthStart(fromMs); m < endMs; m = nextMonthStart(m)) out.push(makeFile(req, 'monthly', m));

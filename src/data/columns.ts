@@ -95,7 +95,8 @@ export const SIDE_ASK = 1;
 /**
  * Order-book events, two-level: one entry per event (snapshot or diff) and one per price level; the levels of
  * event e are the rows levelStart[e] .. levelStart[e + 1] - 1. Update ids are the venue's (Binance U/u/pu,
- * Bybit u/seq) and only meaningful within one venue and symbol.
+ * Bybit u) and only meaningful within one venue and symbol; Tardis files carry none, so their events are numbered
+ * 1, 2, 3 ... in file order.
  */
 export interface DepthColumns {
   readonly eventCount: number;

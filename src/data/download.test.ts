@@ -11,6 +11,9 @@ import { downloadVisionFiles, localPathOf, type DownloadEvent, type DownloadOpti
 import { readChunks } from './input.js';
 import { parseFile } from './parse-file.js';
 import { verifyParsed } from './verify.js';
+import { readBars } from './cache.js';
+import { importFile } from './import.js';
+import { resampleBars } from './resample.js';
 
 let server: DataServer;
 let dir: string;
@@ -189,6 +192,12 @@ describe('downloadVisionFiles against the local archive server', () => {
     expect(text.trimEnd(), 'the month file is the shared file, header and 44,640 rows').toBe(shared.trimEnd());
   });
 
+  it('does not replace a missing monthly file by daily files that the archive never has (weekly candles)', async () => {
+    const report = await run(btc({ interval: '1w', fromDate: '2025-05-01', toDate: '2025-05-31' }));
+    expect(report.failures.map((f) => `${f.error.code} ${f.file.fileName}`)).toEqual(['NOT_FOUND BTCUSDT-1w-2025-05.zip']);
+    expect(report.requests).toBe(1);
+  });
+
   it('replaces a monthly file the archive lacks by the daily files of that month', async () => {
     // BTCUSDT shared 1m data ends on 2025-06-24 10:31 UTC: the 2025-06 monthly file and the days from 06-24 do not exist.
     const files = btc({ fromDate: '2025-06-01', toDate: '2025-06-30' });
@@ -210,5 +219,51 @@ describe('downloadVisionFiles with an unusable folder', () => {
     expect(report.failures[0]?.error.code).toBe('INVALID_FILE');
     expect(report.failures[0]?.error.message).toMatch(/blocker\/sub\/data\/futures\/um\/daily\/klines\/BTCUSDT\/1m: cannot create the folder/);
     expect(listFiles(dir)).toEqual(['blocker']);
+  });
+});
+
+describe('download -> verify -> cache -> read -> resample', () => {
+  it('gives NEARUSDT 2023-08..10 1m bars equal to the shared CSV and 1h bars equal to the real 1h file', async () => {
+    const files = planVisionFiles({ market: 'um', kind: 'klines', symbol: 'NEARUSDT', interval: '1m', fromDate: '2023-08-01', toDate: '2023-10-31' });
+    const report = await run(files);
+    expect(report.results.map((r) => r.file.fileName)).toEqual(['NEARUSDT-1m-2023-08.zip', 'NEARUSDT-1m-2023-09.zip', 'NEARUSDT-1m-2023-10.zip']);
+    const cacheDir = join(dir, 'cache');
+    for (const r of report.results) {
+      const imported = await importFile(r.localPath, { cacheDir });
+      expect(imported.report.clean, `${r.file.fileName} verifies clean before it is cached`).toBe(true);
+      expect(imported.key).toMatchObject({ venue: 'binance', market: 'um', symbol: 'NEARUSDT', interval: '1m' });
+    }
+    const bars = readBars(cacheDir, { venue: 'binance', market: 'um', symbol: 'NEARUSDT', kind: 'klines', interval: '1m' }, { fields: 'all' });
+    const csv = ['08', '09', '10'].flatMap((m) =>
+      gunzipSync(readFileSync(sharedData(`binance/futures-um/klines/NEARUSDT-1m-2023-${m}.csv.gz`)))
+        .toString('utf8')
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.length > 0)
+        .map((l) => l.split(',').map(Number)),
+    );
+    expect(bars.length).toBe(csv.length);
+    const cols = [bars.openTimeMs, bars.open, bars.high, bars.low, bars.close, bars.volume, undefined, bars.quoteVolume, bars.trades, bars.takerBuyVolume, bars.takerBuyQuoteVolume];
+    for (let i = 0; i < csv.length; i++) {
+      const row = csv[i] as number[];
+      cols.forEach((c, k) => {
+        if (c !== undefined && c[i] !== row[k]) expect.fail(`row ${i + 2} column ${k + 1}: cache has ${c[i]}, the CSV ${row[k]}`);
+      });
+    }
+    const { bars: hourly, incompleteBuckets } = resampleBars(bars, 60_000, 3_600_000);
+    expect(incompleteBuckets).toEqual([]);
+    const ref = new Map(
+      gunzipSync(readFileSync(sharedData('binance/futures-um/klines/NEARUSDT-1h-2020-10-15_2026-06-07.csv.gz')))
+        .toString('utf8')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map((r) => [Number(r[0]), r.slice(1, 6).map(Number)] as const),
+    );
+    for (let i = 0; i < hourly.length; i++) {
+      const t = hourly.openTimeMs[i] as number;
+      expect([hourly.open[i], hourly.high[i], hourly.low[i], hourly.close[i], hourly.volume[i]], new Date(t).toISOString()).toEqual(ref.get(t));
+    }
+    expect(hourly.length).toBe(2208);
   });
 });

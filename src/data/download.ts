@@ -8,7 +8,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { InputError } from '../core/errors.js';
-import { dailyFiles, parseChecksumFile, VISION_KINDS, type VisionFile } from './binance-vision.js';
+import { dailyFiles, hasDailyFiles, parseChecksumFile, type VisionFile } from './binance-vision.js';
 
 export const DEFAULT_VISION_URL = 'https://data.binance.vision';
 
@@ -327,7 +327,7 @@ export async function downloadVisionFiles(options: DownloadOptions): Promise<Dow
         options.onEvent?.({ type: 'file-done', result });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        if (e.code === 'NOT_FOUND' && file.period === 'monthly' && session.opts.monthlyFallbackToDaily && VISION_KINDS[file.kind].daily) {
+        if (e.code === 'NOT_FOUND' && file.period === 'monthly' && session.opts.monthlyFallbackToDaily && hasDailyFiles(file)) {
           const days = dailyFiles(file, file.startMs, file.endMs);
           queue.push(...days);
           total += days.length - 1;
@@ -341,7 +341,8 @@ export async function downloadVisionFiles(options: DownloadOptions): Promise<Dow
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, worker));
+  // Rounds, so that daily files queued in place of a missing monthly one are fetched with full concurrency too.
+  while (queue.length > 0) await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   const byTime = (a: { file: VisionFile }, b: { file: VisionFile }): number => a.file.startMs - b.file.startMs || a.file.endMs - b.file.endMs;
   return { results: results.sort(byTime), failures: failures.sort(byTime), requests: session.requests };
 }

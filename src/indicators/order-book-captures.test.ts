@@ -10,7 +10,6 @@ import { OrderBook, type BookSide } from './order-book.js';
 import { SpoofingDetector, type SpoofingEvent } from './spoofing-detector.js';
 
 type Levels = [string, string][];
-let spoofingStats: unknown;
 interface DepthEvent {
   readonly T: number;
   readonly U: number;
@@ -65,6 +64,7 @@ function readCapture(files: readonly string[]): { snapshot: { lastUpdateId: numb
 
 interface ReplayResult {
   readonly eventsApplied: number;
+  readonly spoofing: SpoofingDetector['stats'];
   readonly sequenceBreaks: number;
   readonly crossedAfterEvent: number;
   readonly tickerChecks: number;
@@ -87,7 +87,7 @@ function replay(symbol: string, files: readonly string[]): ReplayResult {
   const { snapshot, depth, trades, tickers } = readCapture(files);
   const book = new OrderBook();
   const iceberg = new IcebergDetector();
-  const spoofing = new SpoofingDetector(book, JSON.parse(process.env.SPOOF ?? '{}'));
+  const spoofing = new SpoofingDetector(book);
   const icebergs: IcebergEvent[] = [];
   const spoofs: SpoofingEvent[] = [];
   for (const [p, q] of snapshot.bids) book.setLevel('bid', ticks(p), lots(q));
@@ -144,8 +144,8 @@ function replay(symbol: string, files: readonly string[]): ReplayResult {
       expect(book.bestQty('ask'), `best ask qty at update ${e.u}`).toBe(lots(t.A));
     }
   }
-  spoofingStats = spoofing.stats;
   return {
+    spoofing: spoofing.stats,
     eventsApplied: synced.length,
     sequenceBreaks: breaks,
     crossedAfterEvent: crossed,
@@ -173,7 +173,6 @@ describe('order book and detectors on real Binance USD-M captures', () => {
         s.symbol,
         s.files.map((f) => `binance/futures-um/stream/${f}`),
       );
-      console.log(JSON.stringify({ f: s.files[0], ev: r.eventsApplied, tick: r.tickerChecks, ice: r.icebergs.length, spoof: r.spoofs.length, st: spoofingStats, iceS: r.icebergs.slice(0, 3), spS: r.spoofs.slice(0, 2) }));
       expect(r.eventsApplied, 'thousands of diff events are replayed').toBeGreaterThan(3000);
       expect(r.sequenceBreaks, "every diff event's pu equals the previous u: no gap").toBe(0);
       expect(r.crossedAfterEvent, 'the book is never crossed after a whole diff event').toBe(0);
@@ -185,10 +184,13 @@ describe('order book and detectors on real Binance USD-M captures', () => {
         expect(e.detectedMs).toBeGreaterThanOrEqual(e.firstTradeMs);
         expect(e.priceTicks >= r.tradedLowTicks && e.priceTicks <= r.tradedHighTicks, 'an iceberg sits where trades happened').toBe(true);
       }
+      expect(r.spoofing.patterns, 'every pattern is reported once').toBe(r.spoofs.length);
+      expect(r.spoofing.wallsPulled, 'pulls are a subset of placements').toBeLessThanOrEqual(r.spoofing.wallsPlaced);
       for (const e of r.spoofs) {
-        expect(e.sizeQty, 'a wall is at least 5 x the median level').toBeGreaterThanOrEqual(5 * e.medianLevelQty);
+        expect(e.sizeQty, 'a wall is at least 10 x the median level').toBeGreaterThanOrEqual(10 * e.medianLevelQty);
         expect(e.distanceTicks, 'placed at least 10 ticks behind the touch').toBeGreaterThanOrEqual(10);
-        expect(e.lifetimeMs >= 0 && e.lifetimeMs <= 10_000, 'pulled within 10 s').toBe(true);
+        expect(e.lifetimeMs >= 1000 && e.lifetimeMs <= 10_000, 'rested 1-10 s before it was pulled').toBe(true);
+        expect(e.distanceTicks, 'within maxDistanceTicks of the touch').toBeLessThanOrEqual(100);
         expect(e.pullsInWindow, 'part of a repeated pattern').toBeGreaterThanOrEqual(3);
       }
     });

@@ -42,6 +42,10 @@ export class RollingVwap implements BarIndicator {
   get value(): number | undefined {
     return this.isStable ? this.sumPv / this.sumV : undefined;
   }
+  /** The VWAP as a plain number for allocation-free hot loops; meaningful only while isStable (0 before). */
+  get stableValue(): number {
+    return this.isStable ? this.sumPv / this.sumV : 0;
+  }
   output(index: number): number | undefined {
     return index === 0 ? this.value : undefined;
   }

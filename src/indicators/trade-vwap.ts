@@ -43,6 +43,10 @@ export class TradeVwap implements StreamingIndicator<TradeInput> {
   get value(): number | undefined {
     return this.sumQ > 0 ? this.ref + this.sumDq / this.sumQ : undefined;
   }
+  /** The VWAP as a plain number for allocation-free hot loops; meaningful only while isStable (0 before). */
+  get stableValue(): number {
+    return this.sumQ > 0 ? this.ref + this.sumDq / this.sumQ : 0;
+  }
   /** Start of the current anchor period in epoch ms; undefined before the first trade in a period. */
   get periodStartMs(): number | undefined {
     return Number.isFinite(this.startMs) ? this.startMs : undefined;

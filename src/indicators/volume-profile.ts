@@ -83,6 +83,10 @@ export class VolumeProfile implements BarIndicator {
   private cacheAt = -1;
   private readonly cache = new Float64Array(3);
   private cacheValid = false;
+  private rangeLo = 0;
+  private rangeHi = 0;
+  private touchedLo = Infinity;
+  private touchedHi = -Infinity;
 
   constructor(config: VolumeProfileConfig) {
     const grid = gridFromStep(config.tickSize);
@@ -252,6 +256,8 @@ export class VolumeProfile implements BarIndicator {
 
   private addClosed(lo: number, hi: number, per: number, barDelta: number): void {
     this.ensure(lo, hi);
+    if (lo < this.touchedLo) this.touchedLo = lo;
+    if (hi > this.touchedHi) this.touchedHi = hi;
     for (let b = lo - this.base; b <= hi - this.base; b++) {
       const bars = (this.bars[b] = this.bars[b]! + barDelta);
       // Once no bar contributes, the bucket is exactly empty again, whatever float residue the subtraction left.
@@ -260,9 +266,13 @@ export class VolumeProfile implements BarIndicator {
   }
 
   private clearClosed(): void {
-    this.vol.fill(0);
-    this.bars.fill(0);
+    if (this.used && this.touchedLo <= this.touchedHi) {
+      this.vol.fill(0, this.touchedLo - this.base, this.touchedHi - this.base + 1);
+      this.bars.fill(0, this.touchedLo - this.base, this.touchedHi - this.base + 1);
+    }
     this.used = false;
+    this.touchedLo = Infinity;
+    this.touchedHi = -Infinity;
     this.ringHead = 0;
     this.ringSize = 0;
   }
@@ -296,12 +306,16 @@ export class VolumeProfile implements BarIndicator {
     return bucket >= this.openLo && bucket <= this.openHi ? closed + this.openPer : closed;
   }
 
-  /** The lowest and highest bucket holding volume, or undefined for an empty profile. */
-  private range(): { lo: number; hi: number } | undefined {
+  /**
+   * Sets rangeLo/rangeHi to the lowest and highest bucket holding volume and returns false for an empty profile.
+   * Fields, not a returned object, so that the per-bar POC query allocates nothing.
+   */
+  private findRange(): boolean {
     let lo = Infinity;
     let hi = -Infinity;
     if (this.used) {
-      for (let i = 0; i < this.vol.length; i++) {
+      // Only the buckets ever touched since the last clear can hold volume.
+      for (let i = this.touchedLo - this.base; i <= this.touchedHi - this.base; i++) {
         if (this.vol[i]! > 0) {
           if (lo === Infinity) lo = i + this.base;
           hi = i + this.base;
@@ -312,19 +326,26 @@ export class VolumeProfile implements BarIndicator {
       lo = Math.min(lo, this.openLo);
       hi = Math.max(hi, this.openHi);
     }
-    return lo === Infinity ? undefined : { lo, hi };
+    this.rangeLo = lo;
+    this.rangeHi = hi;
+    return lo !== Infinity;
+  }
+
+  private range(): { lo: number; hi: number } | undefined {
+    return this.findRange() ? { lo: this.rangeLo, hi: this.rangeHi } : undefined;
   }
 
   private compute(): void {
     this.cacheAt = this.n;
     this.cacheValid = false;
-    const r = this.range();
-    if (r === undefined) return;
+    if (!this.findRange()) return;
+    const lo = this.rangeLo;
+    const hi = this.rangeHi;
     let total = 0;
-    let poc = r.lo;
+    let poc = lo;
     let pocVol = -1;
-    const twiceMid = r.lo + r.hi;
-    for (let b = r.lo; b <= r.hi; b++) {
+    const twiceMid = lo + hi;
+    for (let b = lo; b <= hi; b++) {
       const v = this.volumeAt(b);
       total += v;
       // Ties: nearer the middle of the range wins, then the lower bucket (scanned first).
@@ -337,9 +358,9 @@ export class VolumeProfile implements BarIndicator {
     let inArea = pocVol;
     let up = poc;
     let down = poc;
-    while (inArea < target && (up < r.hi || down > r.lo)) {
-      const above = up < r.hi ? this.volumeAt(up + 1) : -1;
-      const below = down > r.lo ? this.volumeAt(down - 1) : -1;
+    while (inArea < target && (up < hi || down > lo)) {
+      const above = up < hi ? this.volumeAt(up + 1) : -1;
+      const below = down > lo ? this.volumeAt(down - 1) : -1;
       if (above >= below) inArea += this.volumeAt(++up);
       else inArea += this.volumeAt(--down);
     }

@@ -137,7 +137,8 @@ export class Vwap implements BarIndicator {
   private sumV = 0;
   private sumDv = 0;
   private sumD2v = 0;
-  private readonly saved = new Float64Array(6);
+  private current = 0;
+  private readonly saved = new Float64Array(7);
 
   constructor(config: VwapConfig = {}) {
     this.cfg = resolve(config);
@@ -151,7 +152,11 @@ export class Vwap implements BarIndicator {
     return this.sumV > 0;
   }
   get value(): number | undefined {
-    return this.sumV > 0 ? this.ref + this.sumDv / this.sumV : undefined;
+    return this.sumV > 0 ? this.current : undefined;
+  }
+  /** The VWAP as a plain number for allocation-free hot loops; meaningful only while isStable (0 before). */
+  get stableValue(): number {
+    return this.current;
   }
   /** Start of the current anchor period in epoch ms; undefined before the first bar in a period. */
   get periodStartMs(): number | undefined {
@@ -160,12 +165,12 @@ export class Vwap implements BarIndicator {
 
   output(index: number): number | undefined {
     if (!(this.sumV > 0)) return undefined;
-    if (index === 0) return this.ref + this.sumDv / this.sumV;
+    if (index === 0) return this.current;
     const sd = stdevOf(this.sumV, this.sumDv, this.sumD2v);
     if (index === 1) return sd;
     const k = this.cfg.multipliers[(index - 2) >> 1];
     if (k === undefined) return undefined;
-    const vwap = this.ref + this.sumDv / this.sumV;
+    const vwap = this.current;
     return index % 2 === 0 ? vwap + k * sd : vwap - k * sd;
   }
 
@@ -177,6 +182,7 @@ export class Vwap implements BarIndicator {
     s[3] = this.sumV;
     s[4] = this.sumDv;
     s[5] = this.sumD2v;
+    s[6] = this.current;
     this.n++;
     const t = bar.openTimeMs;
     const p = sourcePrice(this.cfg.source, bar.open, bar.high, bar.low, bar.close);
@@ -186,6 +192,7 @@ export class Vwap implements BarIndicator {
         this.startMs = Infinity;
         this.endMs = -Infinity;
         this.sumV = 0;
+        this.current = 0;
         return undefined;
       }
       this.startMs = period.startMs;
@@ -200,7 +207,12 @@ export class Vwap implements BarIndicator {
     this.sumV += v;
     this.sumDv += d * v;
     this.sumD2v += d * d * v;
-    return this.value;
+    if (this.sumV > 0) {
+      this.current = this.ref + this.sumDv / this.sumV;
+      return this.current;
+    }
+    this.current = 0;
+    return undefined;
   }
 
   replace(bar: BarInput): number | undefined {
@@ -212,6 +224,7 @@ export class Vwap implements BarIndicator {
     this.sumV = s[3]!;
     this.sumDv = s[4]!;
     this.sumD2v = s[5]!;
+    this.current = s[6]!;
     this.n--;
     return this.add(bar);
   }
@@ -224,6 +237,7 @@ export class Vwap implements BarIndicator {
     this.sumV = 0;
     this.sumDv = 0;
     this.sumD2v = 0;
+    this.current = 0;
   }
 }
 
@@ -238,6 +252,10 @@ export function vwapBatch(bars: BarColumns, config: VwapConfig, outputs: BatchOu
   requireBatchBuffers('VWAP', n, outputs);
   const out = outputs[0];
   if (out === undefined) return;
+  if (outputs.length === 1 && cfg.source === 'hlc3') {
+    vwapOnlyHlc3(bars, cfg.anchor, n, out);
+    return;
+  }
   const withBands = outputs.length > 1;
   const { openTimeMs, open, high, low, close, volume } = bars;
   const source = cfg.source;
@@ -249,8 +267,7 @@ export function vwapBatch(bars: BarColumns, config: VwapConfig, outputs: BatchOu
   let sumD2v = 0;
   for (let i = 0; i < n; i++) {
     const t = openTimeMs[i]!;
-    // hlc3 is inlined: it is the default and the benchmark's hot path.
-    const p = source === 'hlc3' ? (high[i]! + low[i]! + close[i]!) / 3 : sourcePrice(source, open[i]!, high[i]!, low[i]!, close[i]!);
+    const p = sourcePrice(source, open[i]!, high[i]!, low[i]!, close[i]!);
     if (t >= endMs || t < startMs) {
       const period = periodAt(cfg.anchor, t);
       if (period === undefined) {
@@ -279,6 +296,42 @@ export function vwapBatch(bars: BarColumns, config: VwapConfig, outputs: BatchOu
     const vwap = ref + sumDv / sumV;
     out[i] = vwap;
     if (withBands) writeBands(outputs, i, vwap, stdevOf(sumV, sumDv, sumD2v), cfg.multipliers);
+  }
+}
+
+/**
+ * The default configuration without bands, the hot path of backtests and sweeps: the same arithmetic as the
+ * general loop with the price source and band writes specialised away.
+ */
+function vwapOnlyHlc3(bars: BarColumns, anchor: PeriodAnchor, n: number, out: Float64Array): void {
+  const { openTimeMs, high, low, close, volume } = bars;
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  let ref = 0;
+  let sumV = 0;
+  let sumDv = 0;
+  for (let i = 0; i < n; i++) {
+    const t = openTimeMs[i]!;
+    const p = (high[i]! + low[i]! + close[i]!) / 3;
+    if (t >= endMs || t < startMs) {
+      const period = periodAt(anchor, t);
+      if (period === undefined) {
+        startMs = Infinity;
+        endMs = -Infinity;
+        sumV = 0;
+        out[i] = NaN;
+        continue;
+      }
+      startMs = period.startMs;
+      endMs = period.endMs;
+      ref = p;
+      sumV = 0;
+      sumDv = 0;
+    }
+    const v = volume[i]!;
+    sumV += v;
+    sumDv += (p - ref) * v;
+    out[i] = sumV > 0 ? ref + sumDv / sumV : NaN;
   }
 }
 
