@@ -52,11 +52,13 @@ function at(column: Float64Array, i: number): number {
  */
 function perturbedBar(bars: BarColumns, i: number, factor: number): BarInput {
   const b = barAt(bars, i);
+  // Widen the range whichever side of 1 the factor is on, so that low <= open, close <= high still holds.
+  const widen = factor >= 1 ? factor : 1 / factor;
   return {
     openTimeMs: b.openTimeMs,
     open: b.open * factor,
-    high: b.high * factor * factor,
-    low: b.low / factor,
+    high: b.high * widen * widen,
+    low: b.low / widen / widen,
     close: b.close * factor,
     volume: b.volume * factor + 1,
   };

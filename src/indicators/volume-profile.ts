@@ -1,6 +1,6 @@
 // Volume profile over a session or a window of bars: volume by price bucket of N ticks, point of control, value
-// area and high/low volume nodes. Pure; buckets are integer tick ranges built with the core grid helpers; the
-// profile never allocates per bar except to widen its price range. Queries scan the buckets (O(range)).
+// area and high/low volume nodes. Pure; buckets are integer tick ranges built with the core grid helpers. Must
+// never allocate per bar (only to widen its price range or open a session); POC and value area scan the range.
 import { InputError } from '../core/errors.js';
 import { countFromFloat, countToFloat, gridFromStep, type Grid } from '../core/grid.js';
 import { barColumnsLength, requireBatchBuffers, requireFinite, requireInteger, type BarColumns, type BarIndicator, type BarInput, type BatchOutputs } from './indicator.js';
@@ -83,6 +83,10 @@ export class VolumeProfile implements BarIndicator {
   private cacheAt = -1;
   private readonly cache = new Float64Array(3);
   private cacheValid = false;
+  private areaAt = -1;
+  private pocBucket = 0;
+  private pocVolume = 0;
+  private totalVolume = 0;
   private rangeLo = 0;
   private rangeHi = 0;
   private touchedLo = Infinity;
@@ -123,7 +127,9 @@ export class VolumeProfile implements BarIndicator {
 
   output(index: number): number | undefined {
     if (this.cacheAt !== this.n) this.compute();
-    return this.cacheValid && index >= 0 && index < 3 ? this.cache[index] : undefined;
+    if (!this.cacheValid || index < 0 || index > 2) return undefined;
+    if (index > 0 && this.areaAt !== this.n) this.computeArea();
+    return this.cache[index];
   }
 
   add(bar: BarInput): number | undefined {
@@ -151,6 +157,8 @@ export class VolumeProfile implements BarIndicator {
   }
 
   reset(): void {
+    this.vol.fill(0);
+    this.bars.fill(0);
     this.clearClosed();
     this.ringHead = 0;
     this.ringSize = 0;
@@ -314,12 +322,22 @@ export class VolumeProfile implements BarIndicator {
     let lo = Infinity;
     let hi = -Infinity;
     if (this.used) {
-      // Only the buckets ever touched since the last clear can hold volume.
-      for (let i = this.touchedLo - this.base; i <= this.touchedHi - this.base; i++) {
-        if (this.vol[i]! > 0) {
-          if (lo === Infinity) lo = i + this.base;
-          hi = i + this.base;
-        }
+      // Only buckets touched since the last clear can hold volume; scan inward from both ends of that span.
+      const first = this.touchedLo - this.base;
+      const last = this.touchedHi - this.base;
+      let i = first;
+      while (i <= last && !(this.vol[i]! > 0)) i++;
+      let j = last;
+      while (j >= i && !(this.vol[j]! > 0)) j--;
+      if (i <= j) {
+        lo = i + this.base;
+        hi = j + this.base;
+      }
+      // A sliding window leaves empty buckets behind as price moves on; stop rescanning them. A bucket outside
+      // may still count a zero-volume bar, but it only decrements to exactly zero, so nothing is lost.
+      if (this.scope.kind === 'window') {
+        this.touchedLo = i <= j ? lo : Infinity;
+        this.touchedHi = i <= j ? hi : -Infinity;
       }
     }
     if (this.openHi >= this.openLo && this.openPer > 0) {
@@ -335,18 +353,28 @@ export class VolumeProfile implements BarIndicator {
     return this.findRange() ? { lo: this.rangeLo, hi: this.rangeHi } : undefined;
   }
 
+  /** Point of control and total volume in one pass over the range; the value area waits until it is read. */
   private compute(): void {
     this.cacheAt = this.n;
+    this.areaAt = -1;
     this.cacheValid = false;
     if (!this.findRange()) return;
     const lo = this.rangeLo;
     const hi = this.rangeHi;
+    const vol = this.vol;
+    const len = this.used ? vol.length : 0;
+    const base = this.base;
+    const openLo = this.openLo;
+    const openHi = this.openHi;
+    const per = this.openPer;
     let total = 0;
     let poc = lo;
     let pocVol = -1;
     const twiceMid = lo + hi;
     for (let b = lo; b <= hi; b++) {
-      const v = this.volumeAt(b);
+      const i = b - base;
+      let v = i >= 0 && i < len ? vol[i]! : 0;
+      if (b >= openLo && b <= openHi) v += per;
       total += v;
       // Ties: nearer the middle of the range wins, then the lower bucket (scanned first).
       if (v > pocVol || (v === pocVol && Math.abs(2 * b - twiceMid) < Math.abs(2 * poc - twiceMid))) {
@@ -354,20 +382,29 @@ export class VolumeProfile implements BarIndicator {
         pocVol = v;
       }
     }
-    const target = this.valueAreaShare * total;
-    let inArea = pocVol;
-    let up = poc;
-    let down = poc;
+    this.pocBucket = poc;
+    this.pocVolume = pocVol;
+    this.totalVolume = total;
+    this.cache[0] = this.bucketLowPrice(poc);
+    this.cacheValid = true;
+  }
+
+  private computeArea(): void {
+    this.areaAt = this.n;
+    const lo = this.rangeLo;
+    const hi = this.rangeHi;
+    const target = this.valueAreaShare * this.totalVolume;
+    let inArea = this.pocVolume;
+    let up = this.pocBucket;
+    let down = this.pocBucket;
     while (inArea < target && (up < hi || down > lo)) {
       const above = up < hi ? this.volumeAt(up + 1) : -1;
       const below = down > lo ? this.volumeAt(down - 1) : -1;
       if (above >= below) inArea += this.volumeAt(++up);
       else inArea += this.volumeAt(--down);
     }
-    this.cache[0] = this.bucketLowPrice(poc);
     this.cache[1] = this.bucketLowPrice(up);
     this.cache[2] = this.bucketLowPrice(down);
-    this.cacheValid = true;
   }
 }
 

@@ -186,22 +186,7 @@ export class Vwap implements BarIndicator {
     this.n++;
     const t = bar.openTimeMs;
     const p = sourcePrice(this.cfg.source, bar.open, bar.high, bar.low, bar.close);
-    if (t >= this.endMs || t < this.startMs) {
-      const period = periodAt(this.cfg.anchor, t);
-      if (period === undefined) {
-        this.startMs = Infinity;
-        this.endMs = -Infinity;
-        this.sumV = 0;
-        this.current = 0;
-        return undefined;
-      }
-      this.startMs = period.startMs;
-      this.endMs = period.endMs;
-      this.ref = p;
-      this.sumV = 0;
-      this.sumDv = 0;
-      this.sumD2v = 0;
-    }
+    if ((t >= this.endMs || t < this.startMs) && !this.startPeriod(t, p)) return undefined;
     const v = bar.volume;
     const d = p - this.ref;
     this.sumV += v;
@@ -213,6 +198,27 @@ export class Vwap implements BarIndicator {
     }
     this.current = 0;
     return undefined;
+  }
+
+  /**
+   * Opens the anchor period containing `t` with `p` as its reference price; false (and no value) before a custom
+   * anchor. Kept out of `add` so that `add` stays small enough for the JIT to inline into callers' loops.
+   */
+  private startPeriod(t: number, p: number): boolean {
+    const period = periodAt(this.cfg.anchor, t);
+    this.sumV = 0;
+    this.sumDv = 0;
+    this.sumD2v = 0;
+    if (period === undefined) {
+      this.startMs = Infinity;
+      this.endMs = -Infinity;
+      this.current = 0;
+      return false;
+    }
+    this.startMs = period.startMs;
+    this.endMs = period.endMs;
+    this.ref = p;
+    return true;
   }
 
   replace(bar: BarInput): number | undefined {

@@ -26,6 +26,7 @@ export type PlanDenial =
   | { readonly code: 'STOP_BEYOND_ZERO'; readonly stopPct: number }
   | { readonly code: 'ONE_LOT_EXCEEDS_RISK'; readonly riskOneLot: Money; readonly budget: Money; readonly excess: Money }
   | { readonly code: 'BELOW_MIN_QTY'; readonly lots: number; readonly minLots: number; readonly riskAtMin: Money; readonly budget: Money }
+  | { readonly code: 'SIZE_TOO_LARGE'; readonly lots: number }
   | { readonly code: 'BELOW_MIN_NOTIONAL'; readonly notional: Money; readonly minNotional: Money }
   | { readonly code: 'LEVERAGE_ABOVE_MAX'; readonly leverage: number; readonly maxLeverage: number }
   | { readonly code: 'INSUFFICIENT_MARGIN'; readonly initialMargin: Money; readonly equity: Money }
@@ -82,6 +83,12 @@ export function describeDenial(d: PlanDenial, tick: Grid, settle: string): Denia
         field: 'riskPct',
         problem: `the budget ${m(d.budget)} allows ${d.lots} lots but the venue's minimum is ${d.minLots} lots, which would risk ${m(d.riskAtMin)}`,
         fix: 'Raise --equity or --risk-pct, or move the stop closer',
+      };
+    case 'SIZE_TOO_LARGE':
+      return {
+        field: 'equity',
+        problem: `the budget buys ${d.lots} lots, a notional beyond the 45 million the planner computes exactly`,
+        fix: 'Lower --equity or --risk-pct, or widen the stop',
       };
     case 'BELOW_MIN_NOTIONAL':
       return {

@@ -20,6 +20,7 @@ const specs = [
 
 describe('planSize (properties)', () => {
   it('never exceeds the risk budget, stays on the lot grid and is the largest size that fits', () => {
+    const outcomes = new Map<string, number>();
     fc.assert(
       fc.property(
         fc.constantFrom(...specs),
@@ -44,6 +45,8 @@ describe('planSize (properties)', () => {
             entryLiquidity: 'taker',
           });
           const math = contractMathFor(spec);
+          const outcome = r.ok ? 'plan' : r.error.code;
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
           if (!r.ok) {
             // A refusal for one lot must be true.
             if (r.error.code === 'ONE_LOT_EXCEEDS_RISK') expect(r.error.riskOneLot).toBeGreaterThan(r.error.budget);
@@ -65,5 +68,6 @@ describe('planSize (properties)', () => {
       ),
       { numRuns: 300 },
     );
+    expect(outcomes.get('plan') ?? 0, `most cases must reach a plan to test anything: ${JSON.stringify([...outcomes])}`).toBeGreaterThan(100);
   });
 });

@@ -18,6 +18,9 @@ import { breakEvenTicks, ticksAtPct } from './costs.js';
 /** The default ceiling of margin utilisation before a warning (PRODUCT.md: "at most 10 % of equity by default"). */
 export const DEFAULT_MAX_UTILISATION_PCT = 10;
 
+/** The largest notional the planner handles exactly: half the safe-integer range of Money units. */
+const MAX_NOTIONAL_UNITS = Number.MAX_SAFE_INTEGER / 2;
+
 export type MarginMode = 'isolated' | 'cross';
 export const MARGIN_MODES: readonly MarginMode[] = ['isolated', 'cross'];
 
@@ -154,17 +157,40 @@ export function resolveStop(entryTicks: number, stop: StopInput, side: Side | un
 }
 
 /**
- * The largest whole number of lots whose cost at the stop stays within the budget: starts from the float estimate
- * and corrects it with the exact Money cost, so the result never exceeds the budget by the measure reported.
- * `cost(n)` must grow with n.
+ * The largest whole number of lots whose cost at the stop stays within the budget. `estimate` is the float guess
+ * (budget / unrounded cost of one lot); the answer is then pinned with the exact Money `cost` by galloping and
+ * bisection, so it never exceeds the budget by the measure reported. `cost(n)` must not decrease as n grows.
  */
-export function largestWithin(budget: Money, cost: (lots: number) => number): number {
-  const one = cost(1);
-  if (one > budget) return 0;
-  let n = Math.max(1, Math.floor(budget / one));
-  while (n > 1 && cost(n) > budget) n -= 1;
-  while (cost(n + 1) <= budget) n += 1;
-  return n;
+export function largestWithin(budget: Money, cost: (lots: number) => number, estimate: number): number {
+  if (cost(1) > budget) return 0;
+  const fits = (n: number): boolean => cost(n) <= budget;
+  let lo = 1;
+  let hi: number;
+  const guess = Number.isFinite(estimate) ? Math.max(1, Math.floor(estimate)) : 1;
+  if (fits(guess)) {
+    lo = guess;
+    let step = 1;
+    while (fits(lo + step)) {
+      lo += step;
+      step *= 2;
+    }
+    hi = lo + step;
+  } else {
+    hi = guess;
+    let step = 1;
+    while (hi - step > 1 && !fits(hi - step)) {
+      hi -= step;
+      step *= 2;
+    }
+    lo = Math.max(1, hi - step);
+  }
+  // Invariant: fits(lo), !fits(hi).
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Liquidation and bankruptcy of the position: isolated on its initial margin, cross on the whole equity. */
@@ -212,7 +238,8 @@ export function planSize(input: SizingInput): Result<SizingPlan, PlanDenial> {
   const cost = (lots: number): number => lossAt(lots) + (input.includeFees ? feesAt(lots).totalFee : 0);
 
   const warnings: SizingWarning[] = [];
-  let lots = largestWithin(budget, cost);
+  const oneLotUnits = -math.pnlUnits(signed(side, 1), entryTicks, stopTicks) + (input.includeFees ? (math.notionalUnits(1, entryTicks) * entryRate + math.notionalUnits(1, stopTicks) * exitRate) : 0);
+  let lots = largestWithin(budget, cost, budget / oneLotUnits);
   if (lots === 0) {
     const one = cost(1);
     return err({ code: 'ONE_LOT_EXCEEDS_RISK', riskOneLot: asMoney(one), budget, excess: asMoney(one - budget) });
@@ -224,6 +251,8 @@ export function planSize(input: SizingInput): Result<SizingPlan, PlanDenial> {
   if (lots < spec.minQtyLots) {
     return err({ code: 'BELOW_MIN_QTY', lots, minLots: spec.minQtyLots, riskAtMin: asMoney(cost(spec.minQtyLots)), budget });
   }
+  // Beyond about 90 million units of the settle asset Money is no longer exact: far beyond any micro account.
+  if (math.notionalUnits(lots, entryTicks) > MAX_NOTIONAL_UNITS) return err({ code: 'SIZE_TOO_LARGE', lots });
   const notional = math.notional(lots, entryTicks);
   const minNotional = spec.minNotional === undefined ? undefined : moneyFromText(formatDecimal(spec.minNotional), 'ceil');
   if (minNotional !== undefined && notional < minNotional) return err({ code: 'BELOW_MIN_NOTIONAL', notional, minNotional });

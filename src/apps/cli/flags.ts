@@ -1,10 +1,14 @@
-// Turns raw CLI flag strings into exact values (decimals, percents, enums, prices on a grid) for the commands.
-// Every bad value becomes an InputError naming the flag, the problem and the fix; never parses through a float.
+// The planner commands' edge: raw flag strings into exact values (decimals, percents, enums, prices on a grid) and
+// exact results back into printable decimals. Every bad value becomes an InputError naming the flag, the problem
+// and the fix; never parses through a float.
 import { compareDecimal, type ExactDecimal, formatDecimal, parseDecimal } from '../../core/decimal.js';
 import { InputError } from '../../core/errors.js';
-import { countFromText, describeGridProblem, formatCount, type Grid } from '../../core/grid.js';
-import { moneyFromText, type Money } from '../../core/money.js';
+import { countFromText, describeGridProblem, formatCount, type Grid, gridFromDecimal } from '../../core/grid.js';
+import { formatMoney, moneyFromText, type Money } from '../../core/money.js';
 import type { Rounding } from '../../core/rounding.js';
+import type { FeeRates } from '../../domain/fees.js';
+import type { InstrumentSpec } from '../../domain/instrument.js';
+import { describeDenial, type PlanDenial, type PlanField } from '../../risk/check.js';
 
 /** Bounds for a decimal flag; both inclusive unless `minExclusive`. */
 export interface DecimalBounds {
@@ -130,3 +134,110 @@ export function requireOne(a: string, aGiven: boolean, b: string, bGiven: boolea
 
 /** Formats a tick count for messages. */
 export const formatPrice = (ticks: number, tick: Grid): string => formatCount(ticks, tick);
+
+/** Money as a JSON number, through its exact decimal string (so 49 prints as 49, not 49.00000000001). */
+export const moneyNumber = (m: Money): number => Number(formatMoney(m, 0));
+/** A price in ticks as a JSON number, through its exact decimal string. */
+export const priceNumber = (ticks: number, tick: Grid): number => Number(formatCount(ticks, tick));
+/** Money for a table: at least 2 decimals, with the asset. */
+export const moneyText = (m: Money, asset: string): string => `${formatMoney(m, 2)} ${asset}`;
+/** A float percentage for a table, to 2 decimals (or more when it would read 0.00). */
+export const pctText = (x: number): string => `${Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(2) : x.toPrecision(2)} %`;
+/** Rounds a float for JSON to 10 significant decimals, so float noise does not show. */
+export const tidy = (x: number): number => Number(x.toPrecision(12));
+
+/** The flags every planner command shares to name its contract. */
+export interface InstrumentFlags {
+  readonly instrument?: string;
+  readonly multiplier?: string;
+  readonly tick?: string;
+  readonly feeMaker?: string;
+  readonly feeTaker?: string;
+  readonly specs?: string;
+}
+
+/** The contract a command plans with, how to name it, and what a person should know about where it came from. */
+export interface ChosenInstrument {
+  readonly spec: InstrumentSpec;
+  /** `BINANCE:BTCUSDT`, or `ad-hoc (multiplier 0.01, tick 0.01)`. */
+  readonly label: string;
+  readonly adHoc: boolean;
+  /** Fee rates given by --fee-maker/--fee-taker (percent flags converted to fractions). */
+  readonly feeOverride: Partial<FeeRates>;
+  readonly notes: readonly string[];
+}
+
+const feePctFlag = (flag: string, raw: string | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  const d = decimalFlag(flag, raw.trim().replace(/%$/, ''), { min: '-1', max: '1', expected: 'a fee in percent of notional between -1 and 1, e.g. 0.05 for 0.05 %' });
+  return Number(formatDecimal(d)) / 100;
+};
+
+/**
+ * Resolves `--instrument ID` (through the registry, with the user's `--specs` file) or an ad-hoc contract from
+ * `--multiplier M` and `--tick T` (tick defaults to `tickDefault` when given). Exactly one of the two ways.
+ */
+export async function instrumentFromFlags(o: InstrumentFlags, tickDefault?: string): Promise<ChosenInstrument> {
+  const feeOverride: { maker?: number; taker?: number } = {};
+  const maker = feePctFlag('--fee-maker', o.feeMaker);
+  const taker = feePctFlag('--fee-taker', o.feeTaker);
+  if (maker !== undefined) feeOverride.maker = maker;
+  if (taker !== undefined) feeOverride.taker = taker;
+  requireOne('--instrument', o.instrument !== undefined, '--multiplier', o.multiplier !== undefined, 'Name a contract with --instrument ID (e.g. COINBASE:BIT), or describe one with --multiplier M --tick T');
+  refuseBoth('--instrument', o.instrument !== undefined, '--tick', o.tick !== undefined, 'The instrument has its own tick; drop --tick, or use --multiplier M --tick T for an ad-hoc contract');
+  if (o.instrument !== undefined) {
+    const { loadRegistry } = await import('../../data/spec-files.js');
+    const spec = loadRegistry(o.specs === undefined ? {} : { userSpecsFile: o.specs }).get(o.instrument);
+    return { spec, label: spec.id, adHoc: false, feeOverride, notes: [] };
+  }
+  const multiplier = positiveFlag('--multiplier', o.multiplier, 'contract size in base units, e.g. 0.01');
+  const tickText = o.tick ?? tickDefault;
+  if (tickText === undefined) throw new InputError('MISSING_OPTION', '--tick', 'is required with --multiplier', 'Pass the price tick, e.g. --tick 0.01');
+  const tickDec = positiveFlag('--tick', tickText, 'price tick, e.g. 0.01');
+  const tick = gridFromDecimal(tickDec);
+  if (tick === undefined) throw new InputError('OUT_OF_RANGE', '--tick', `${tickText} is too fine`, 'Pass a tick with at most 15 significant digits');
+  const { adHocContract, AD_HOC_MAINT_RATE, AD_HOC_MAX_LEVERAGE } = await import('../../risk/sizing.js');
+  const fees = { maker: feeOverride.maker ?? 0, taker: feeOverride.taker ?? 0 };
+  const spec = adHocContract({ multiplier, tick, fees });
+  const notes = [
+    `ad-hoc contract: linear, ${formatDecimal(multiplier)} base units a contract, tick ${tick.step}, lot 1 contract, quote USD, no funding`,
+    `maintenance margin ${AD_HOC_MAINT_RATE * 100} % of notional, leverage up to ${AD_HOC_MAX_LEVERAGE}x (assumed)`,
+    maker === undefined && taker === undefined ? 'fees 0: pass --fee-taker and --fee-maker (percent) to count them' : `fees maker ${fees.maker * 100} %, taker ${fees.taker * 100} %`,
+  ];
+  if (o.tick === undefined) notes.push(`tick ${tick.step} assumed: pass --tick to change it`);
+  return { spec, label: `ad-hoc (multiplier ${formatDecimal(multiplier)}, tick ${tick.step})`, adHoc: true, feeOverride, notes };
+}
+
+/** `--leverage`: above 0 and at most the instrument's maximum; irrelevant (undefined) for fixed-per-contract margin. */
+export function leverageFlag(raw: string | undefined, spec: InstrumentSpec, fallback: string): number {
+  const max = spec.margin.kind === 'tiered' ? String(spec.margin.maxLeverage) : undefined;
+  const d = decimalFlag('--leverage', raw ?? fallback, {
+    min: '0',
+    minExclusive: true,
+    ...(max !== undefined ? { max } : {}),
+    expected: `a leverage above 0${max !== undefined ? ` and at most ${max} (this instrument's maximum)` : ''}, e.g. 10`,
+  });
+  return Number(formatDecimal(d));
+}
+
+const FLAG_OF: { readonly [F in PlanField]: string } = {
+  equity: '--equity',
+  riskPct: '--risk-pct',
+  entry: '--entry',
+  stop: '--stop',
+  side: '--side',
+  leverage: '--leverage',
+  instrument: '--instrument',
+  split: '--split',
+  trigger: '--trigger',
+  totalContracts: '--total-contracts',
+  spotQty: '--spot-qty',
+  targetPct: '--target-pct',
+};
+
+/** A planner's refusal as the one-line error the CLI prints (exit 2), naming the flag a user changes. */
+export function denialError(d: PlanDenial, spec: InstrumentSpec, flagFor: Partial<Record<PlanField, string>> = {}): InputError {
+  const text = describeDenial(d, spec.tick, spec.settle);
+  const code = d.code === 'STOP_ON_WRONG_SIDE' ? 'WRONG_SIDE' : 'OUT_OF_RANGE';
+  return new InputError(code, flagFor[text.field] ?? FLAG_OF[text.field], text.problem, text.fix);
+}

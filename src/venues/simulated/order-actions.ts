@@ -65,13 +65,12 @@ export function awaitingTrigger(type: number, status: number): boolean {
 }
 
 /**
- * Applies order actions to one book, writing events to one buffer, all stamped `timeMs`. The intrabar rule sets
- * `book`, `out` and `timeMs` before each bar; the object is reused, so a bar allocates nothing.
+ * Applies order actions to one book, writing events to one buffer (stamped with its `nowMs`). The fill model sets
+ * `book` and `out` before each bar; the object is reused, so a bar allocates nothing.
  */
 export class OrderActions {
   book!: SimOrderBook;
   out!: SimEvents;
-  timeMs = 0;
 
   /**
    * A pending order reaches the market at `priceTicks` (its first bar's open, or a parent's fill price for a
@@ -129,7 +128,7 @@ export class OrderActions {
   trigger(s: number, priceTicks: number, born: number): void {
     const b = this.book;
     b.status[s] = STATUS_TRIGGERED;
-    this.out.status(EVENT_TRIGGERED, s, 0, this.timeMs);
+    this.out.status(EVENT_TRIGGERED, s, 0);
     this.cancelOcoSiblings(s);
     const t = b.type[s];
     if (t === TYPE_STOP_LIMIT || t === TYPE_TAKE_PROFIT_LIMIT) this.limitAt(s, priceTicks, born);
@@ -163,7 +162,7 @@ export class OrderActions {
     b.filledLots[s] = b.filledLots[s]! + lots;
     b.positionLots[leg] = b.positionLots[leg]! + a * lots;
     b.status[s] = b.filledLots[s] === b.qtyLots[s] ? STATUS_FILLED : STATUS_PARTIAL;
-    this.out.fill(s, priceTicks, lots, liquidity, this.timeMs);
+    this.out.fill(s, priceTicks, lots, liquidity);
     if (clipped) this.end(s, STATUS_EXPIRED, EVENT_EXPIRED, REASON_REDUCE_ONLY_ABOVE_POSITION);
     this.cancelOcoSiblings(s);
     this.startChildren(s, priceTicks, born);
@@ -181,7 +180,7 @@ export class OrderActions {
     const b = this.book;
     b.status[s] = status;
     b.reason[s] = reason;
-    this.out.status(eventKind, s, reason, this.timeMs);
+    this.out.status(eventKind, s, reason);
     for (let i = 0; i < b.liveCount; i++) {
       const c = b.live[i]!;
       if (b.hasParent[c] === 1 && b.parentSlot[c] === s && b.status[c] === STATUS_HELD) {
@@ -194,7 +193,7 @@ export class OrderActions {
     const b = this.book;
     if (b.status[s] === STATUS_PENDING) {
       b.status[s] = STATUS_OPEN;
-      this.out.status(EVENT_ACCEPTED, s, 0, this.timeMs);
+      this.out.status(EVENT_ACCEPTED, s, 0);
     }
     b.born[s] = born;
     b.bornTicks[s] = priceTicks;
@@ -220,7 +219,7 @@ export class OrderActions {
         this.arrive(c, priceTicks, born);
       } else if ((st === STATUS_OPEN || st === STATUS_PARTIAL) && b.qtyLots[c] !== filled && filled > b.filledLots[c]!) {
         b.qtyLots[c] = filled;
-        this.out.status(EVENT_MODIFIED, c, 0, this.timeMs);
+        this.out.status(EVENT_MODIFIED, c, 0);
       }
     }
   }

@@ -82,6 +82,12 @@ export class SimEvents {
   liquidity: Uint8Array;
   reason: Uint8Array;
   timeMs: Float64Array;
+  /**
+   * The venue time stamped on events written from now on (the fill model sets it to the bar's open time). Kept in
+   * a field rather than passed per call: a timestamp is not a small integer, and passing it as an argument would
+   * allocate a heap number per call.
+   */
+  nowMs = 0;
 
   constructor(capacity = 64) {
     this.capacity = capacity;
@@ -98,7 +104,7 @@ export class SimEvents {
     this.count = 0;
   }
 
-  fill(slot: number, priceTicks: number, lots: number, liquidity: number, timeMs: number): void {
+  fill(slot: number, priceTicks: number, lots: number, liquidity: number): void {
     const i = this.next();
     this.kind[i] = EVENT_FILL;
     this.slot[i] = slot;
@@ -106,10 +112,10 @@ export class SimEvents {
     this.lots[i] = lots;
     this.liquidity[i] = liquidity;
     this.reason[i] = 0;
-    this.timeMs[i] = timeMs;
+    this.timeMs[i] = this.nowMs;
   }
 
-  status(kind: number, slot: number, reason: number, timeMs: number): void {
+  status(kind: number, slot: number, reason: number): void {
     const i = this.next();
     this.kind[i] = kind;
     this.slot[i] = slot;
@@ -117,7 +123,7 @@ export class SimEvents {
     this.lots[i] = 0;
     this.liquidity[i] = 0;
     this.reason[i] = reason;
-    this.timeMs[i] = timeMs;
+    this.timeMs[i] = this.nowMs;
   }
 
   private next(): number {

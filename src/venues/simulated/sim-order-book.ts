@@ -123,8 +123,8 @@ export class SimOrderBook {
   reason!: Uint8Array;
   born!: Uint8Array;
   bornTicks!: Float64Array;
-  /** Per-bar scratch: 1 once the stop-first rule has walked this trailing stop through the current bar. */
-  walked!: Uint8Array;
+  /** The open time of the last bar in which the stop-first rule walked this trailing stop (walked once per bar). */
+  walkedBarMs!: Float64Array;
   inLive!: Uint8Array;
   live!: Int32Array;
   liveCount = 0;
@@ -171,7 +171,7 @@ export class SimOrderBook {
     this.reason[s] = 0;
     this.born[s] = BORN_BEFORE;
     this.bornTicks[s] = 0;
-    this.walked[s] = 0;
+    this.walkedBarMs[s] = Number.NEGATIVE_INFINITY;
     switch (spec.type) {
       case 'market':
         break;
@@ -218,8 +218,14 @@ export class SimOrderBook {
     this.status[child] = STATUS_HELD;
   }
 
-  /** Puts two orders in one OCO group (merging their groups): the first to fill or trigger cancels the others. */
+  /**
+   * Puts two orders in one OCO group (merging their groups): the first to fill or trigger cancels the others. An
+   * OCO group reaches the venue as one request, so both must have the same arrival time.
+   */
   linkOco(a: number, b: number): void {
+    if (this.arrivalMs[a] !== this.arrivalMs[b]) {
+      throw new InvariantError('OCO members with one arrival time', `${this.arrivalMs[a]} and ${this.arrivalMs[b]}`);
+    }
     for (let s = this.ocoNext[a]!; ; s = this.ocoNext[s]!) {
       if (s === b) return;
       if (s === a) break;
@@ -306,7 +312,7 @@ export class SimOrderBook {
     this.reason = grow(this.reason, u8);
     this.born = grow(this.born, u8);
     this.bornTicks = grow(this.bornTicks, f64);
-    this.walked = grow(this.walked, u8);
+    this.walkedBarMs = grow(this.walkedBarMs, f64);
     this.inLive = grow(this.inLive, u8);
     this.live = grow(this.live, i32);
     const free = i32(capacity);

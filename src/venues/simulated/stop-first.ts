@@ -39,6 +39,7 @@ export function stopFirstRestOfBar(
   touch: boolean,
 ): void {
   const b = a.book;
+  const barMs = a.out.nowMs;
   let changed = true;
   while (changed) {
     changed = false;
@@ -54,8 +55,8 @@ export function stopFirstRestOfBar(
           a.trigger(s, trigger, crossingBorn(b, s, up));
           changed = true;
         }
-      } else if (t === TYPE_TRAILING_STOP && b.walked[s] === 0) {
-        b.walked[s] = 1;
+      } else if (t === TYPE_TRAILING_STOP && b.walkedBarMs[s] !== barMs) {
+        b.walkedBarMs[s] = barMs;
         if (walkTrailing(a, s, highTicks, lowTicks, closeTicks)) changed = true;
       }
     }

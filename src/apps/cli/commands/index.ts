@@ -4,6 +4,7 @@ import { registerContract } from './contract.js';
 import { registerData } from './data.js';
 import { registerIndicator } from './indicator.js';
 import { registerSpecs } from './specs.js';
+import { registerSize } from './size.js';
 
 export function registerCommands(program: Command): void {
   void program;
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerData(program);
   registerIndicator(program);
   registerSpecs(program);
+  registerSize(program);
 }
