@@ -8,7 +8,7 @@ const layer = (from, allowed) => ({
   from: { path: `^src/${from}/` },
   to: {
     path: '^src/([^/]+)/',
-    pathNot: [`^src/${from}/`, ...allowed.map((a) => `^src/${a}/`)],
+    pathNot: [`^src/${from}/`, ...allowed.map((a) => `^src/${a}(/|\\.ts$)`)],
   },
 });
 
@@ -29,7 +29,7 @@ module.exports = {
       name: 'engine-sees-only-the-venue-port',
       severity: 'error',
       from: { path: '^src/engine/' },
-      to: { path: '^src/venues/', pathNot: '^src/venues/venue' },
+      to: { path: '^src/venues/', pathNot: '^src/venues/venue\\.ts$' },
     },
     {
       name: 'venues-never-import-the-engine',

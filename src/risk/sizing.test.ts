@@ -111,6 +111,22 @@ describe('planSize: stops, sides and refusals', () => {
     expect(p.liquidationBeyondStopTicks, 'stop 69,300.0 minus liquidation 63,253.1, in 0.1 ticks').toBe(60469);
   });
 
+  it('finds no liquidation price in cross mode when the whole equity covers any fall', () => {
+    // Cross, WB = equity 5,000 against a 4,900 notional: LP = (5,000 - 0.07 x 70,000) / (0.07 x 0.004 - 0.07) < 0.
+    const p = planned(size(adHoc('0.01'), { equity: money('5000'), entry: '70000', marginMode: 'cross' }));
+    expect(p.liquidation).toBeUndefined();
+    expect(p.liquidationBeyondStopTicks).toBeUndefined();
+  });
+
+  it('puts the cross liquidation further away than the isolated one', () => {
+    // Cross with $1,000: LP = (1,000 - 4,900) / (0.07 x 0.004 - 0.07) = 55,938.0378..., rounded up: 55,938.04.
+    const cross = planned(size(adHoc('0.01'), { equity: money('1000'), entry: '70000', riskPct: dec('4.9'), marginMode: 'cross' }));
+    expect(cross.lots).toBe(7);
+    expect(cross.liquidation?.ticks).toBe(5593804);
+    const isolated = planned(size(adHoc('0.01'), { equity: money('1000'), entry: '70000', riskPct: dec('4.9') }));
+    expect(isolated.liquidation!.ticks, 'isolated 10x liquidates nearer the entry').toBeGreaterThan(cross.liquidation!.ticks);
+  });
+
   it('uses the price stop as given and implies a short from a stop above the entry', () => {
     const p = planned(size(adHoc('0.01'), { equity: money('5000'), entry: '70000', stop: { kind: 'price', ticks: 7070000 } }));
     expect(p.side).toBe('short');

@@ -104,6 +104,8 @@ export type VenueEvent =
   | (Stamped & { readonly type: 'OrderCancelled'; readonly clientId: string; readonly reason: string })
   | (Stamped & { readonly type: 'OrderExpired'; readonly clientId: string; readonly reason: string })
   | (Stamped & { readonly type: 'CancelRejected'; readonly clientId: string; readonly code: RejectCode; readonly reason: string })
+  /** A ModifyOrder the venue refused; the order is unchanged. */
+  | (Stamped & { readonly type: 'ModifyRejected'; readonly clientId: string; readonly code: RejectCode; readonly reason: string })
   | (Stamped & {
       readonly type: 'FundingSettled';
       readonly instrument: InstrumentId;

@@ -10,6 +10,8 @@ import type { FeeRates } from '../../domain/fees.js';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import { describeDenial, type PlanDenial, type PlanField } from '../../risk/check.js';
 
+export { InputError };
+
 /** Bounds for a decimal flag; both inclusive unless `minExclusive`. */
 export interface DecimalBounds {
   readonly min?: string;
@@ -110,12 +112,26 @@ export function integerFlag(flag: string, raw: string | undefined, opts: { reado
  * names the two nearest valid prices; other modes round as named.
  */
 export function priceFlag(flag: string, raw: string | undefined, tick: Grid, mode: Rounding = 'exact'): number {
-  const d = positiveFlag(flag, raw, 'price');
-  const r = countFromText(formatDecimal(d), tick, mode);
+  return gridFlag(flag, raw, tick, 'price', 'tick', mode);
+}
+
+/** A size in contracts on the instrument's lot grid, in lots; at least the venue's minimum order. */
+export function sizeFlag(flag: string, raw: string | undefined, spec: InstrumentSpec): number {
+  const lots = gridFlag(flag, raw, spec.lot, 'number of contracts', 'lot', 'exact');
+  if (lots < spec.minQtyLots) {
+    const min = formatCount(spec.minQtyLots, spec.lot);
+    throw new InputError('OUT_OF_RANGE', flag, `${raw ?? ''} is below the minimum order of ${min} contracts`, `Pass at least ${min}`);
+  }
+  return lots;
+}
+
+function gridFlag(flag: string, raw: string | undefined, grid: Grid, what: string, gridName: string, mode: Rounding): number {
+  const d = positiveFlag(flag, raw, what);
+  const r = countFromText(formatDecimal(d), grid, mode);
   if (!r.ok) {
     const fix = r.error.kind === 'off-grid'
-      ? `Use a price on the ${tick.step} tick grid, e.g. ${r.error.below} or ${r.error.above}`
-      : 'Pass a smaller price';
+      ? `Use a ${what} on the ${grid.step} ${gridName} grid, e.g. ${r.error.below} or ${r.error.above}`
+      : `Pass a smaller ${what}`;
     throw new InputError('OFF_GRID', flag, describeGridProblem({ ...r.error, text: raw ?? '' }), fix);
   }
   return r.value;

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { reportError } from './errors.js';
+import { packageVersion } from './version.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
@@ -11,7 +12,7 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .name('microfut')
     .description('Exact contract math, honest backtests and safe live trading for crypto micro-futures')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion())
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

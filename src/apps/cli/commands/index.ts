@@ -3,8 +3,12 @@ import type { Command } from 'commander';
 import { registerContract } from './contract.js';
 import { registerData } from './data.js';
 import { registerIndicator } from './indicator.js';
+import { registerJournal } from './journal.js';
 import { registerSpecs } from './specs.js';
 import { registerSize } from './size.js';
+import { registerCosts } from './costs.js';
+import { registerHedge } from './hedge.js';
+import { registerScalePlan } from './scale-plan.js';
 
 export function registerCommands(program: Command): void {
   void program;
@@ -12,6 +16,10 @@ export function registerCommands(program: Command): void {
   registerContract(program);
   registerData(program);
   registerIndicator(program);
+  registerJournal(program);
   registerSpecs(program);
   registerSize(program);
+  registerCosts(program);
+  registerHedge(program);
+  registerScalePlan(program);
 }

@@ -138,7 +138,7 @@ function sizeRows(
   f: Flags,
 ): [string, string][] {
   const { spec } = chosen;
-  const price = (t: number): string => f.formatPrice(t, spec.tick);
+  const price = (t: number): string => `${f.formatPrice(t, spec.tick)} ${spec.quote}`;
   const m = (x: Parameters<Flags['moneyText']>[0]): string => f.moneyText(x, spec.settle);
   const rows: [string, string][] = [
     ['instrument', chosen.label],

@@ -1,0 +1,395 @@
+// The event loop shared by backtest, paper and live: feeds bars to the strategy after the venue has processed them,
+// sends the strategy's orders through the venue port, and books every venue event (order lifecycle through the
+// transition table, positions, balance, round trips, equity curve, event log). Sees only the port: must never
+// know which venue it talks to, read the wall clock or allocate per bar on the steady path.
+import { InvariantError } from '../core/errors.js';
+import { asTicks } from '../core/grid.js';
+import { SequentialIds, type IdGenerator } from '../core/ids.js';
+import type { Money } from '../core/money.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
+import type { OrderSpec } from '../domain/order.js';
+import type { ExitReason, RoundTrip, TradeSource } from '../domain/round-trip.js';
+import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venues/venue.js';
+import { EngineOrders, type OrderDesk } from './engine-orders.js';
+import {
+  EventLog,
+  LOG_ACCEPTED,
+  LOG_CANCEL_REJECTED,
+  LOG_CANCELLED,
+  LOG_EXPIRED,
+  LOG_FILLED,
+  LOG_FUNDING,
+  LOG_LIQUIDATION,
+  LOG_MODIFIED,
+  LOG_MODIFY_REJECTED,
+  LOG_NONE,
+  LOG_NOTE,
+  LOG_REJECTED,
+  LOG_TRIGGERED,
+} from './event-log.js';
+import { Funnel } from './funnel.js';
+import { indicatorFactory } from './indicator-factory.js';
+import { InstrumentBook, Ledger, legOf } from './ledger.js';
+import { exitTicksFromEntry } from './order-api.js';
+import { OrderTracker, type TrackedOrder } from './order-tracker.js';
+import type { OpenTrip } from './round-trips.js';
+import { SeededRandom } from './seeded-random.js';
+import type { BarView, FillView, PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
+
+/**
+ * Bars as the engine reads them: open times (epoch ms), float OHLCV for the strategy and the same prices in integer
+ * ticks for the books (the backtest converts once per run). Structurally a superset of the simulated venue's
+ * TickBarColumns, so one object serves both.
+ */
+export interface EngineBars {
+  readonly length: number;
+  readonly openTimeMs: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly openTicks: Float64Array;
+  readonly highTicks: Float64Array;
+  readonly lowTicks: Float64Array;
+  readonly closeTicks: Float64Array;
+}
+
+export interface EngineConfig {
+  readonly venue: VenuePort;
+  /** The run's instruments; the first is the primary one whose bars drive the strategy and the equity curve. */
+  readonly instruments: readonly InstrumentSpec[];
+  readonly bars: EngineBars;
+  readonly barIntervalMs: number;
+  readonly strategy: StrategyDefinition;
+  /** Parameters already validated against the strategy's schema. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The balance the venue starts with (Money of the primary instrument's settle asset). */
+  readonly startingBalance: Money;
+  readonly seed: number;
+  readonly ids?: IdGenerator;
+  readonly runId: string;
+  readonly source: TradeSource;
+}
+
+/** What a run leaves behind. */
+export interface EngineResult {
+  readonly bars: number;
+  /** Closed round trips, in the order they closed. */
+  readonly trips: readonly RoundTrip[];
+  /** Positions still open at the end, valued at the last close (exit reason end-of-data), reported apart. */
+  readonly openTrips: readonly OpenTrip[];
+  /** Equity (settle asset, float) at each bar's close, after the venue processed the bar. */
+  readonly equity: Float64Array;
+  readonly log: EventLog;
+  readonly funnel: Funnel;
+  readonly ledger: Ledger;
+}
+
+/** The bar view handed to onBar: one object, rewritten in place each bar. */
+class MutableBar implements BarView {
+  index = 0;
+  openTimeMs = 0.5;
+  closeTimeMs = 0.5;
+  open = 0.5;
+  high = 0.5;
+  low = 0.5;
+  close = 0.5;
+  volume = 0.5;
+}
+
+const NO_ENTRY_INFO = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined } as const;
+
+export class Engine implements VenueEventSink, OrderDesk {
+  readonly tracker = new OrderTracker();
+  readonly log = new EventLog();
+  readonly funnel = new Funnel();
+  readonly ledger: Ledger;
+  readonly books: InstrumentBook[];
+  readonly trips: RoundTrip[] = [];
+  readonly equity: Float64Array;
+  nowMs = 0;
+  private readonly venue: VenuePort;
+  private readonly bars: EngineBars;
+  private readonly primary: InstrumentBook;
+  private readonly intervalMs: number;
+  private readonly ids: IdGenerator;
+  private readonly orders: EngineOrders;
+  private readonly handlers: StrategyHandlers;
+  private readonly barView = new MutableBar();
+  private readonly venuePricesExits: boolean;
+  /** Bars completed: also the index of the bar the venue is processing when its events arrive. */
+  private barsDone = 0;
+  private timerAtMs: number | undefined;
+
+  constructor(config: EngineConfig) {
+    const first = config.instruments[0];
+    if (first === undefined) throw new RangeError('an engine needs at least one instrument');
+    this.venue = config.venue;
+    this.bars = config.bars;
+    this.intervalMs = config.barIntervalMs;
+    this.ids = config.ids ?? new SequentialIds();
+    this.ledger = new Ledger(first.settle, config.startingBalance);
+    this.books = config.instruments.map((spec, i) => new InstrumentBook(spec, i, config.runId, config.source, this.trips));
+    this.ledger.books.push(...this.books);
+    this.primary = this.books[0]!;
+    this.equity = new Float64Array(config.bars.length);
+    this.venuePricesExits = config.venue.capabilities.bracketExitsFromFill === true;
+    this.orders = new EngineOrders(this);
+    this.venue.connect(this);
+    this.handlers = config.strategy.create(this.context(config.seed), config.params as never);
+  }
+
+  nextClientId(): string {
+    return this.ids.next('o');
+  }
+
+  send(command: VenueCommand): void {
+    this.venue.send(command);
+  }
+
+  /**
+   * Bar `i` of the primary instrument has closed and the venue has processed it: values the books at its close,
+   * records equity, fires a due timer, then runs the strategy's onBar. The steady path allocates nothing.
+   */
+  onBar(i: number): void {
+    const b = this.bars;
+    const v = this.barView;
+    const openTimeMs = b.openTimeMs[i]!;
+    v.index = i;
+    v.openTimeMs = openTimeMs;
+    v.closeTimeMs = openTimeMs + this.intervalMs;
+    v.open = b.open[i]!;
+    v.high = b.high[i]!;
+    v.low = b.low[i]!;
+    v.close = b.close[i]!;
+    v.volume = b.volume[i]!;
+    this.nowMs = v.closeTimeMs;
+    const book = this.primary;
+    book.lastCloseTicks = b.closeTicks[i]!;
+    if (!book.isFlat) this.markExtremes(book, b.lowTicks[i]!, b.highTicks[i]!);
+    this.equity[i] = this.ledger.equityUnits() / 1e8;
+    this.barsDone = i + 1;
+    if (this.timerAtMs !== undefined && this.timerAtMs <= this.nowMs) this.fireTimer();
+    const h = this.handlers;
+    if (h.onBar !== undefined) h.onBar(v);
+  }
+
+  /** Ends the run after `bars` bars: reports open positions apart (valued at the last close). */
+  finish(): EngineResult {
+    const openTrips: OpenTrip[] = [];
+    for (const book of this.books) {
+      for (let leg = 0; leg < book.legs.length; leg++) {
+        const pos = book.legs[leg]!;
+        const open = book.builders[leg]!.openTrip(pos.signedLots, book.lastCloseTicks, this.nowMs, this.barsDone, pos.unrealisedPnl(book.lastCloseTicks));
+        if (open !== undefined) openTrips.push(open);
+      }
+    }
+    return { bars: this.barsDone, trips: this.trips, openTrips, equity: this.equity.subarray(0, this.barsDone), log: this.log, funnel: this.funnel, ledger: this.ledger };
+  }
+
+  onVenueEvent(e: VenueEvent): void {
+    this.nowMs = e.tsLocal;
+    switch (e.type) {
+      case 'OrderAccepted': {
+        const before = this.tracker.get(e.clientId)?.state.status;
+        const t = this.tracker.apply(e.clientId, { kind: 'accepted', venueOrderId: e.venueOrderId });
+        if (before === 'pending' && t.entryId === undefined) this.funnel.venueAccepted++;
+        this.orderUpdate(LOG_ACCEPTED, t, e.tsVenue, 'accepted', '');
+        return;
+      }
+      case 'OrderRejected': {
+        const t = this.tracker.apply(e.clientId, { kind: 'rejected', reason: e.reason });
+        this.funnel.refuse('rejected', `${e.code} (${e.reason})`);
+        this.orderUpdate(LOG_REJECTED, t, e.tsVenue, 'rejected', `${e.code}: ${e.reason}`);
+        return;
+      }
+      case 'OrderTriggered':
+        this.orderUpdate(LOG_TRIGGERED, this.tracker.apply(e.clientId, { kind: 'triggered' }), e.tsVenue, 'triggered', '');
+        return;
+      case 'OrderFilled':
+        this.onFilled(e);
+        return;
+      case 'OrderModified':
+        this.orderUpdate(LOG_MODIFIED, this.tracker.apply(e.clientId, { kind: 'modified', spec: e.order }), e.tsVenue, 'modified', '');
+        return;
+      case 'OrderCancelled': {
+        const t = this.tracker.apply(e.clientId, { kind: 'cancelled' });
+        if (t.entryId === undefined && t.state.filledLots === 0) this.funnel.refuse('cancelled', e.reason);
+        this.orderUpdate(LOG_CANCELLED, t, e.tsVenue, 'cancelled', e.reason);
+        return;
+      }
+      case 'OrderExpired': {
+        const t = this.tracker.apply(e.clientId, { kind: 'expired' });
+        if (t.state.filledLots === 0) this.funnel.refuse('expired', e.reason);
+        this.orderUpdate(LOG_EXPIRED, t, e.tsVenue, 'expired', e.reason);
+        return;
+      }
+      case 'ModifyRejected': {
+        const t = this.tracker.get(e.clientId);
+        this.log.append(LOG_MODIFY_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, e.clientId, `${e.code}: ${e.reason}`);
+        if (t !== undefined) this.orderUpdate(LOG_NONE, t, e.tsVenue, 'modify-rejected', `${e.code}: ${e.reason}`);
+        return;
+      }
+      case 'CancelRejected': {
+        const t = this.tracker.get(e.clientId);
+        if (t !== undefined && t.state.status === 'pending-cancel') this.tracker.apply(e.clientId, { kind: 'cancel-refused' });
+        this.log.append(LOG_CANCEL_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, e.clientId, `${e.code}: ${e.reason}`);
+        return;
+      }
+      case 'FundingSettled': {
+        const book = this.bookOf(e.instrument);
+        this.ledger.onFunding(e.amount);
+        book.builders[legOf(e.positionSide)]!.onFunding(e.amount);
+        this.log.append(LOG_FUNDING, e.tsVenue, book.index, '', '', e.markTicks, e.signedLots, e.amount, e.rate);
+        return;
+      }
+      case 'PositionLiquidated': {
+        const book = this.bookOf(e.instrument);
+        // One-way books hold the net leg; a hedge-mode liquidation names its leg by side.
+        const leg = book.legs[0]!.signedLots !== 0 ? 0 : legOf(e.side);
+        const pos = book.legs[leg]!;
+        const before = pos.signedLots;
+        const signedLots = e.side === 'long' ? -e.lots : e.lots;
+        pos.applyFill(signedLots, e.priceTicks);
+        this.ledger.onFill(e.realisedPnl, e.fee);
+        this.ledger.liquidations++;
+        book.builders[leg]!.onFill(before, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, e.realisedPnl, 'liquidation', NO_ENTRY_INFO);
+        this.log.append(LOG_LIQUIDATION, e.tsVenue, book.index, '', e.side, e.priceTicks, signedLots, e.realisedPnl, e.fee);
+        return;
+      }
+      default: {
+        const unknown: never = e;
+        throw new InvariantError('a known venue event type', JSON.stringify(unknown));
+      }
+    }
+  }
+
+  private onFilled(e: Extract<VenueEvent, { type: 'OrderFilled' }>): void {
+    const before = this.tracker.get(e.clientId)?.state;
+    const t = this.tracker.apply(e.clientId, { kind: 'fill', lots: e.lots, priceTicks: e.priceTicks });
+    if (before?.status === 'pending' && t.entryId === undefined) this.funnel.venueAccepted++;
+    this.funnel.fills++;
+    const book = this.books[t.instrumentIndex]!;
+    const leg = legOf(e.positionSide);
+    const pos = book.legs[leg]!;
+    const lotsBefore = pos.signedLots;
+    const signedLots = e.action === 'buy' ? e.lots : -e.lots;
+    const realised = pos.applyFill(signedLots, e.priceTicks);
+    this.ledger.onFill(realised, e.fee);
+    if (t.exitsFromFill !== undefined && before?.filledLots === 0) this.priceExitsFromFill(t, e.priceTicks, e.action === 'buy', e.tsLocal);
+    book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), {
+      tag: t.tag,
+      plannedStopTicks: t.plannedStopTicks,
+      plannedTargetTicks: t.plannedTargetTicks,
+    });
+    this.log.append(LOG_FILLED, e.tsVenue, book.index, e.clientId, e.liquidity, e.priceTicks, signedLots, e.fee);
+    const h = this.handlers;
+    if (h.onFill !== undefined) {
+      const g = book.spec.tick;
+      const fill: FillView = {
+        clientId: e.clientId,
+        instrument: e.instrument,
+        action: e.action,
+        role: t.role,
+        lots: e.lots,
+        qty: e.lots * book.spec.lot.stepFloat,
+        price: (e.priceTicks * g.stepUnits) / 10 ** g.scale,
+        liquidity: e.liquidity,
+        fee: e.fee / 1e8,
+        timeMs: e.tsVenue,
+        ...(t.tag !== undefined ? { tag: t.tag } : {}),
+      };
+      h.onFill(fill);
+    }
+    if (h.onOrder !== undefined && t.state.status === 'filled') h.onOrder({ clientId: e.clientId, status: 'filled', timeMs: e.tsVenue });
+  }
+
+  /**
+   * A bracket entry's first fill fixes its exits' prices. The planned stop and target of the round trip follow the
+   * fill; a venue that cannot price exits from the fill gets them as a ModifyOrder now (they worked at the
+   * placeholder prices until it arrives).
+   */
+  private priceExitsFromFill(t: TrackedOrder, fillTicks: number, long: boolean, tsLocal: number): void {
+    const f = t.exitsFromFill!;
+    const stop = exitTicksFromEntry(fillTicks, long, f.stopLossPct, 'stop-loss');
+    const target = f.takeProfitPct === undefined ? undefined : exitTicksFromEntry(fillTicks, long, f.takeProfitPct, 'take-profit');
+    t.plannedStopTicks = stop;
+    t.plannedTargetTicks = target;
+    if (this.venuePricesExits || t.repriced) return;
+    t.repriced = true;
+    const exits = t.exits!;
+    this.send({ type: 'ModifyOrder', clientId: exits.stopLoss, triggerTicks: asTicks(stop), tsLocal });
+    if (exits.takeProfit !== undefined && target !== undefined) {
+      const spec = this.tracker.get(exits.takeProfit)!.state.spec;
+      this.send(
+        spec.type === 'limit'
+          ? { type: 'ModifyOrder', clientId: exits.takeProfit, limitTicks: asTicks(target), tsLocal }
+          : { type: 'ModifyOrder', clientId: exits.takeProfit, triggerTicks: asTicks(target), tsLocal },
+      );
+    }
+  }
+
+  private orderUpdate(kind: number, t: TrackedOrder, tsVenue: number, status: string, reason: string): void {
+    if (kind !== LOG_NONE) this.log.append(kind, tsVenue, t.instrumentIndex, t.state.spec.clientId, reason);
+    const h = this.handlers;
+    if (h.onOrder !== undefined) h.onOrder({ clientId: t.state.spec.clientId, status, timeMs: tsVenue, ...(reason !== '' ? { reason } : {}) });
+  }
+
+  private markExtremes(book: InstrumentBook, lowTicks: number, highTicks: number): void {
+    for (let leg = 0; leg < book.legs.length; leg++) {
+      const pos = book.legs[leg]!;
+      if (pos.signedLots === 0) continue;
+      const atLow = pos.unrealisedPnlUnits(lowTicks);
+      const atHigh = pos.unrealisedPnlUnits(highTicks);
+      book.builders[leg]!.onExtremes(Math.min(atLow, atHigh), Math.max(atLow, atHigh));
+    }
+  }
+
+  private fireTimer(): void {
+    this.timerAtMs = undefined;
+    const h = this.handlers;
+    if (h.onTimer !== undefined) h.onTimer(this.nowMs);
+  }
+
+  private bookOf(instrument: string): InstrumentBook {
+    for (const b of this.books) if (b.spec.id === instrument) return b;
+    return this.primary;
+  }
+
+  private context(seed: number): StrategyContext {
+    const engine = this;
+    const random = new SeededRandom(seed);
+    return {
+      instrument: this.primary.spec,
+      indicators: indicatorFactory,
+      position: (instrument): PositionView => (instrument === undefined ? engine.primary : engine.bookOf(instrument)),
+      account: this.ledger,
+      orders: this.orders,
+      note(text: string): void {
+        engine.log.append(LOG_NOTE, engine.nowMs, 0, '', text);
+      },
+      get time(): number {
+        return engine.nowMs;
+      },
+      random,
+      setTimer(atMs: number): void {
+        engine.timerAtMs = engine.timerAtMs === undefined ? atMs : Math.min(engine.timerAtMs, atMs);
+      },
+    };
+  }
+}
+
+/** The exit reason a reducing fill of this order gives its round trip. */
+function exitReasonOf(t: TrackedOrder): ExitReason {
+  const type: OrderSpec['type'] = t.state.spec.type;
+  switch (t.role) {
+    case 'take-profit':
+      return 'take-profit';
+    case 'stop-loss':
+      return type === 'trailing-stop' ? 'trailing-stop' : 'stop-loss';
+    case 'entry':
+    case 'exit':
+      return type === 'trailing-stop' ? 'trailing-stop' : 'signal';
+  }
+}

@@ -1,0 +1,289 @@
+// The simulated venue's handling of commands once they arrive: submit (single, bracket, OCO) after validation,
+// modify and cancel. Puts accepted orders in the book and reserves their margin; must never fill anything (the fill
+// models do, at the next price) and never act on a command before its arrival time.
+import type { IdGenerator } from '../../core/ids.js';
+import type { Lots, Ticks } from '../../core/grid.js';
+import type { Money } from '../../core/money.js';
+import type { OrderSpec } from '../../domain/order.js';
+import type { BracketSpec, PositionMode, VenueCommand, VenueEvent } from '../venue.js';
+import { OrderActions } from './order-actions.js';
+import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal } from './order-validation.js';
+import type { SimAccount } from './sim-account.js';
+import { EVENT_CANCELLED, REASON_CANCELLED_BY_USER } from './sim-events.js';
+import { legOf, type SimEventTranslator } from './sim-event-translator.js';
+import type { OrderRecord, SimMarket } from './sim-market.js';
+import { isTerminalStatus, STATUS_CANCELLED, STATUS_OPEN, STATUS_PARTIAL, TYPE_TRAILING_STOP } from './sim-order-book.js';
+
+const STOP_TYPES: ReadonlySet<OrderSpec['type']> = new Set(['stop-market', 'stop-limit', 'trailing-stop']);
+const TAKE_PROFIT_TYPES: ReadonlySet<OrderSpec['type']> = new Set(['limit', 'take-profit-market', 'take-profit-limit']);
+
+export class SimCommands {
+  private readonly actions = new OrderActions();
+  /** Every client id ever used (the venue refuses a second order with one). */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly account: SimAccount,
+    private readonly positionMode: PositionMode,
+    private readonly leverage: number,
+    private readonly translator: SimEventTranslator,
+    private readonly emit: (event: VenueEvent) => void,
+    private readonly ids: IdGenerator,
+    /** Working orders by client id (the translator removes an order when it ends). */
+    private readonly active: Map<string, OrderRecord>,
+  ) {}
+
+  /** True when a client id was used before (the venue refuses a second order with it). */
+  claim(clientId: string): boolean {
+    if (this.seen.has(clientId)) return false;
+    this.seen.add(clientId);
+    return true;
+  }
+
+  /** Applies one arrived command at venue time `t`, judging market orders at `referenceTicks`. */
+  apply(m: SimMarket, command: VenueCommand, arrivalMs: number, t: number, referenceTicks: number): void {
+    switch (command.type) {
+      case 'SubmitOrder':
+        this.submitGroup(m, [command.order], arrivalMs, t, referenceTicks, 'single');
+        return;
+      case 'SubmitOco':
+        this.submitGroup(m, command.orders, arrivalMs, t, referenceTicks, 'oco');
+        return;
+      case 'SubmitBracket':
+        this.submitBracket(m, command.bracket, arrivalMs, t, referenceTicks);
+        return;
+      case 'ModifyOrder':
+        this.modify(m, command, t, referenceTicks);
+        return;
+      case 'CancelOrder':
+        this.cancel(m, command.clientId, t);
+        return;
+      case 'CancelAll':
+        for (const rec of [...this.active.values()]) if (rec.market === m && rec.slot >= 0) this.end(m, rec, t);
+        this.translator.flush(m);
+        return;
+    }
+  }
+
+  /** Rejects a whole command: its instrument or order is unknown, or a client id is used twice. */
+  rejectCommand(command: VenueCommand, t: number, code: OrderRefusal['code'], reason: string): void {
+    const stamp = { tsVenue: t, tsLocal: t };
+    switch (command.type) {
+      case 'SubmitOrder':
+        this.emit({ ...stamp, type: 'OrderRejected', clientId: command.order.clientId, code, reason });
+        return;
+      case 'SubmitOco':
+        for (const o of command.orders) this.emit({ ...stamp, type: 'OrderRejected', clientId: o.clientId, code, reason });
+        return;
+      case 'SubmitBracket': {
+        const b = command.bracket;
+        for (const o of [b.entry, b.takeProfit, b.stopLoss]) if (o) this.emit({ ...stamp, type: 'OrderRejected', clientId: o.clientId, code, reason });
+        return;
+      }
+      case 'ModifyOrder':
+        this.emit({ ...stamp, type: 'ModifyRejected', clientId: command.clientId, code, reason });
+        return;
+      case 'CancelOrder':
+        this.emit({ ...stamp, type: 'CancelRejected', clientId: command.clientId, code, reason });
+        return;
+      case 'CancelAll':
+        return;
+    }
+  }
+
+  private reduceOnly(spec: OrderSpec): boolean {
+    return spec.effect === 'reduce-only' || closesHedgeLeg(spec, this.positionMode);
+  }
+
+  private check(m: SimMarket, spec: OrderSpec, referenceTicks: number, available: Money): OrderRefusal | undefined {
+    if (spec.instrument !== m.ia.spec.id) return { code: 'UNSUPPORTED', reason: `all orders of one request must be on ${m.ia.spec.id}` };
+    const legLots = m.ia.legs[legOf(spec.positionSide)]!.signedLots;
+    return validateOrder(
+      {
+        ia: m.ia,
+        positionMode: this.positionMode,
+        leverage: this.leverage,
+        referenceTicks,
+        legLots,
+        availableMargin: available,
+        initialMargin: (lots, price) => this.account.initialMarginFor(m.ia, lots, price),
+      },
+      spec,
+      this.reduceOnly(spec),
+    );
+  }
+
+  /** Margin an order reserves while it works: initial margin of its increasing part at its price. */
+  private reserveFor(m: SimMarket, spec: OrderSpec, referenceTicks: number): Money {
+    const legLots = m.ia.legs[legOf(spec.positionSide)]!.signedLots;
+    const lots = increasingLots(spec, legLots, this.reduceOnly(spec));
+    return lots === 0 ? (0 as Money) : this.account.initialMarginFor(m.ia, lots, orderPriceTicks(spec, referenceTicks));
+  }
+
+  private add(m: SimMarket, spec: OrderSpec, arrivalMs: number, referenceTicks: number, reduceOnly: boolean): OrderRecord {
+    const slot = m.book.add(spec, arrivalMs);
+    if (reduceOnly) m.book.reduceOnly[slot] = 1;
+    const rec: OrderRecord = { clientId: spec.clientId, venueOrderId: this.ids.next('sim'), market: m, slot, spec, accepted: false, reserved: 0 as Money };
+    const reserved = reduceOnly ? (0 as Money) : this.reserveFor(m, spec, referenceTicks);
+    rec.reserved = reserved;
+    this.account.reserveOrderMargin(reserved);
+    m.record(slot, rec);
+    this.active.set(spec.clientId, rec);
+    return rec;
+  }
+
+  private rejectAll(specs: readonly (OrderSpec | undefined)[], t: number, refusal: OrderRefusal, culprit: string): void {
+    for (const o of specs) {
+      if (o === undefined) continue;
+      const reason = o.clientId === culprit || specs.length === 1 ? refusal.reason : `${culprit} in the same request: ${refusal.reason}`;
+      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderRejected', clientId: o.clientId, code: refusal.code, reason });
+    }
+  }
+
+  /** A single order or an OCO group: every member is checked; one refusal refuses the whole request. */
+  private submitGroup(m: SimMarket, specs: readonly OrderSpec[], arrivalMs: number, t: number, referenceTicks: number, kind: 'single' | 'oco'): void {
+    if (kind === 'oco' && specs.length < 2) {
+      this.rejectAll(specs, t, { code: 'UNSUPPORTED', reason: 'an OCO needs at least two orders' }, specs[0]?.clientId ?? '');
+      return;
+    }
+    let available = this.account.metrics().availableMargin;
+    for (const spec of specs) {
+      const refusal = this.check(m, spec, referenceTicks, available);
+      if (refusal !== undefined) {
+        this.rejectAll(specs, t, refusal, spec.clientId);
+        return;
+      }
+      // OCO members exclude each other: the group reserves what its largest member needs.
+      if (kind === 'single') available = (available - this.reserveFor(m, spec, referenceTicks)) as Money;
+    }
+    const recs = specs.map((s) => this.add(m, s, arrivalMs, referenceTicks, this.reduceOnly(s)));
+    for (let i = 1; i < recs.length; i++) m.book.linkOco(recs[0]!.slot, recs[i]!.slot);
+    if (kind === 'oco') this.shareOcoReserve(recs);
+  }
+
+  private shareOcoReserve(recs: readonly OrderRecord[]): void {
+    let largest = 0;
+    for (const r of recs) largest = Math.max(largest, r.reserved);
+    for (const r of recs) {
+      this.account.reserveOrderMargin(-r.reserved as Money);
+      r.reserved = 0 as Money;
+    }
+    recs[0]!.reserved = largest as Money;
+    this.account.reserveOrderMargin(largest as Money);
+  }
+
+  /** A bracket: the entry is checked as any order; the exits must close what it opens and rest only once it fills. */
+  private submitBracket(m: SimMarket, b: BracketSpec, arrivalMs: number, t: number, referenceTicks: number): void {
+    const all = [b.entry, b.takeProfit, b.stopLoss];
+    const exits = b.takeProfit === undefined ? [b.stopLoss] : [b.takeProfit, b.stopLoss];
+    for (const x of exits) {
+      const wrong =
+        x.instrument !== b.entry.instrument || x.positionSide !== b.entry.positionSide || x.action === b.entry.action
+          ? 'a bracket exit must be on the entry instrument and leg, with the opposite action'
+          : x === b.stopLoss && !STOP_TYPES.has(x.type)
+            ? `a bracket stop must be stop-market, stop-limit or trailing-stop, not ${x.type}`
+            : x === b.takeProfit && !TAKE_PROFIT_TYPES.has(x.type)
+              ? `a bracket take-profit must be limit, take-profit-market or take-profit-limit, not ${x.type}`
+              : undefined;
+      if (wrong !== undefined) {
+        this.rejectAll(all, t, { code: 'UNSUPPORTED', reason: wrong }, x.clientId);
+        return;
+      }
+    }
+    const refusal = this.check(m, b.entry, referenceTicks, this.account.metrics().availableMargin);
+    if (refusal !== undefined) {
+      this.rejectAll(all, t, refusal, b.entry.clientId);
+      return;
+    }
+    const entry = this.add(m, b.entry, arrivalMs, referenceTicks, this.reduceOnly(b.entry));
+    const stop = this.add(m, b.stopLoss, arrivalMs, referenceTicks, true);
+    if (b.takeProfit === undefined) m.book.attach(entry.slot, stop.slot);
+    else m.book.bracket(entry.slot, this.add(m, b.takeProfit, arrivalMs, referenceTicks, true).slot, stop.slot);
+  }
+
+  private cancel(m: SimMarket, clientId: string, t: number): void {
+    const rec = this.active.get(clientId);
+    if (rec === undefined || rec.slot < 0 || rec.market !== m) {
+      this.emit({ tsVenue: t, tsLocal: t, type: 'CancelRejected', clientId, code: 'UNKNOWN_ORDER', reason: 'no working order with this client id (filled, cancelled or never sent)' });
+      return;
+    }
+    this.end(m, rec, t);
+    this.translator.flush(m);
+  }
+
+  private end(m: SimMarket, rec: OrderRecord, t: number): void {
+    if (isTerminalStatus(m.book.status[rec.slot]!)) return;
+    const a = this.actions;
+    a.book = m.book;
+    a.out = m.out;
+    m.out.nowMs = t;
+    a.end(rec.slot, STATUS_CANCELLED, EVENT_CANCELLED, REASON_CANCELLED_BY_USER);
+  }
+
+  private modify(m: SimMarket, c: Extract<VenueCommand, { type: 'ModifyOrder' }>, t: number, referenceTicks: number): void {
+    const refuse = (code: OrderRefusal['code'], reason: string): void => {
+      this.emit({ tsVenue: t, tsLocal: t, type: 'ModifyRejected', clientId: c.clientId, code, reason });
+    };
+    const rec = this.active.get(c.clientId);
+    if (rec === undefined || rec.slot < 0 || rec.market !== m) return refuse('UNKNOWN_ORDER', 'no working order with this client id');
+    const book = m.book;
+    const slot = rec.slot;
+    const st = book.status[slot]!;
+    if (!(st === STATUS_OPEN || st === STATUS_PARTIAL) || book.type[slot] === TYPE_TRAILING_STOP) {
+      return refuse('UNSUPPORTED', 'only a resting (untriggered) order other than a trailing stop can be modified');
+    }
+    const next = modifiedSpec(rec.spec, c);
+    if (typeof next === 'string') return refuse('UNSUPPORTED', next);
+    const filled = book.filledLots[slot]!;
+    if (!(Number.isSafeInteger(next.qtyLots) && next.qtyLots > filled)) return refuse('OFF_GRID', `quantity ${next.qtyLots} lots must be a whole number above the filled ${filled}`);
+    const oldReserve = rec.reserved;
+    const metrics = this.account.metrics();
+    const refusal = validateOrder(
+      {
+        ia: m.ia,
+        positionMode: this.positionMode,
+        leverage: this.leverage,
+        referenceTicks,
+        legLots: m.ia.legs[legOf(next.positionSide)]!.signedLots,
+        availableMargin: (metrics.availableMargin + oldReserve) as Money,
+        initialMargin: (lots, price) => this.account.initialMarginFor(m.ia, lots, price),
+      },
+      { ...next, qtyLots: (next.qtyLots - filled) as Lots },
+      book.reduceOnly[slot] === 1,
+    );
+    if (refusal !== undefined) return refuse(refusal.code, refusal.reason);
+    const reserve = book.reduceOnly[slot] === 1 ? (0 as Money) : this.reserveFor(m, { ...next, qtyLots: (next.qtyLots - filled) as Lots }, referenceTicks);
+    this.account.reserveOrderMargin((reserve - oldReserve) as Money);
+    rec.reserved = reserve;
+    book.qtyLots[slot] = next.qtyLots;
+    if ('limitTicks' in next) book.limitTicks[slot] = next.limitTicks;
+    if ('triggerTicks' in next) book.triggerTicks[slot] = next.triggerTicks;
+    rec.spec = next;
+    this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId: c.clientId, order: next });
+  }
+}
+
+/** The order with a modify's changes, or why the change does not fit the order type. */
+function modifiedSpec(spec: OrderSpec, c: Extract<VenueCommand, { type: 'ModifyOrder' }>): OrderSpec | string {
+  const qtyLots = c.qtyLots ?? spec.qtyLots;
+  const hasLimit = spec.type === 'limit' || spec.type === 'stop-limit' || spec.type === 'take-profit-limit';
+  const hasTrigger = spec.type !== 'market' && spec.type !== 'limit' && spec.type !== 'trailing-stop';
+  if (c.limitTicks !== undefined && !hasLimit) return `a ${spec.type} order has no limit price`;
+  if (c.triggerTicks !== undefined && !hasTrigger) return `a ${spec.type} order has no trigger price`;
+  for (const [name, v] of [['limit', c.limitTicks], ['trigger', c.triggerTicks]] as const) {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) return `${name} ${v} ticks is not a positive whole number of ticks`;
+  }
+  switch (spec.type) {
+    case 'limit':
+      return { ...spec, qtyLots, limitTicks: (c.limitTicks ?? spec.limitTicks) as Ticks };
+    case 'stop-limit':
+    case 'take-profit-limit':
+      return { ...spec, qtyLots, limitTicks: (c.limitTicks ?? spec.limitTicks) as Ticks, triggerTicks: (c.triggerTicks ?? spec.triggerTicks) as Ticks };
+    case 'stop-market':
+    case 'take-profit-market':
+      return { ...spec, qtyLots, triggerTicks: (c.triggerTicks ?? spec.triggerTicks) as Ticks };
+    case 'market':
+    case 'trailing-stop':
+      return { ...spec, qtyLots };
+  }
+}

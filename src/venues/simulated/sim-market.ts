@@ -1,0 +1,101 @@
+// One instrument inside the simulated venue: its order book, event buffer, account part, funding schedule and the
+// venue's record of every working order. Plain state shared by the venue's parts; must never decide anything.
+import type { Money } from '../../core/money.js';
+import type { OrderSpec } from '../../domain/order.js';
+import type { VenueCommand } from '../venue.js';
+import type { InstrumentAccount } from './instrument-account.js';
+import { SimEvents } from './sim-events.js';
+import { SimOrderBook } from './sim-order-book.js';
+
+/**
+ * Where the mark price comes from: the instrument's mark-price series fed through `onMark`, or a proxy from the
+ * traded prices (bars: the close for equity, the adverse extreme for liquidation, the open for funding; trades: the
+ * last trade; quotes: the mid).
+ */
+export type MarkSource = 'mark-series' | 'price-proxy';
+
+/** Funding settlements of one instrument, from the real funding-rate history: times (epoch ms) and rates (fractions). */
+export interface FundingSeries {
+  readonly timeMs: Float64Array;
+  readonly rate: Float64Array;
+}
+
+/** The venue's view of one order from arrival to its terminal event. */
+export interface OrderRecord {
+  readonly clientId: string;
+  readonly venueOrderId: string;
+  readonly market: SimMarket;
+  /** The order's slot in the book; -1 once released. */
+  slot: number;
+  /** The order as it stands (after modifies and bracket resizes). */
+  spec: OrderSpec;
+  /** True once OrderAccepted was sent. */
+  accepted: boolean;
+  /** Initial margin reserved for the part of the order that may open a position. */
+  reserved: Money;
+}
+
+/** A command on its way to the venue: it takes effect at the first market event at or after `arrivalMs`. */
+export interface QueuedCommand {
+  readonly command: VenueCommand;
+  readonly arrivalMs: number;
+}
+
+export class SimMarket {
+  readonly book = new SimOrderBook(16);
+  /** Commands in arrival order; those before `commandHead` are done. */
+  commands: QueuedCommand[] = [];
+  commandHead = 0;
+  readonly out = new SimEvents(64);
+  /** Records by book slot. */
+  records: (OrderRecord | undefined)[] = [];
+  /** The next funding settlement to apply (index into `funding`), and its time (+Infinity when none is left). */
+  fundingIndex = 0;
+  nextFundingMs = Number.POSITIVE_INFINITY;
+  /** The last traded price seen (ticks): the market reference for validation and the funding proxy; 0 before any. */
+  lastPriceTicks = 0;
+
+  constructor(
+    readonly ia: InstrumentAccount,
+    readonly markSource: MarkSource,
+    readonly funding: FundingSeries | undefined,
+  ) {
+    if (funding !== undefined && funding.timeMs.length > 0) this.nextFundingMs = funding.timeMs[0]!;
+  }
+
+  /** Moves the funding cursor past every settlement at or before `timeMs` without applying it (funding off). */
+  skipFundingTo(timeMs: number): void {
+    const f = this.funding;
+    if (f === undefined) return;
+    while (this.fundingIndex < f.timeMs.length && f.timeMs[this.fundingIndex]! <= timeMs) this.fundingIndex++;
+    this.nextFundingMs = this.fundingIndex < f.timeMs.length ? f.timeMs[this.fundingIndex]! : Number.POSITIVE_INFINITY;
+  }
+
+  /** Queues a command, keeping arrival order (stable for equal times). */
+  enqueue(q: QueuedCommand): void {
+    const c = this.commands;
+    let i = c.length;
+    while (i > this.commandHead && c[i - 1]!.arrivalMs > q.arrivalMs) i--;
+    c.splice(i, 0, q);
+  }
+
+  /** True when a queued command has arrived by `timeMs`: the one check per event on the quiet path. */
+  hasArrived(timeMs: number): boolean {
+    return this.commandHead < this.commands.length && this.commands[this.commandHead]!.arrivalMs <= timeMs;
+  }
+
+  /** Takes the next arrived command. */
+  takeArrived(): QueuedCommand {
+    const q = this.commands[this.commandHead++]!;
+    if (this.commandHead === this.commands.length) {
+      this.commands = [];
+      this.commandHead = 0;
+    }
+    return q;
+  }
+
+  record(slot: number, rec: OrderRecord): void {
+    while (this.records.length <= slot) this.records.push(undefined);
+    this.records[slot] = rec;
+  }
+}

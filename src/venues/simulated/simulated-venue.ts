@@ -1,0 +1,363 @@
+// The simulated venue behind the venue port: commands arrive after the configured latency and take part from the
+// first market event at or after arrival; fills come from the configured fill model (bars, trades or quotes); the
+// account books fees, funding and liquidation. Never reads the wall clock or randomness, never looks ahead.
+import { InvariantError } from '../../core/errors.js';
+import { SequentialIds, type IdGenerator } from '../../core/ids.js';
+import type { Lots, Ticks } from '../../core/grid.js';
+import type { Money } from '../../core/money.js';
+import type { InstrumentSpec } from '../../domain/instrument.js';
+import type { OrderType, TimeInForce } from '../../domain/order.js';
+import type {
+  MarginMode,
+  PositionMode,
+  VenueCapabilities,
+  VenueCommand,
+  VenueEvent,
+  VenueEventSink,
+  VenueOpenOrder,
+  VenuePort,
+  VenuePosition,
+  VenueSnapshot,
+} from '../venue.js';
+import { BarFillModel, type TickBarColumns } from './bar-fill-model.js';
+import { QuoteFillModel, type TickQuoteColumns } from './quote-fill-model.js';
+import { SimAccount, type AccountMetrics, type AccountTotals } from './sim-account.js';
+import { SimCommands } from './sim-commands.js';
+import { resolveSimConfig, type SimVenueConfig, type SimVenueConfigInput } from './sim-config.js';
+import { positionSideOfLeg, SimEventTranslator } from './sim-event-translator.js';
+import { SimLiquidator } from './sim-liquidator.js';
+import { SimMarket, type FundingSeries, type MarkSource, type OrderRecord, type QueuedCommand } from './sim-market.js';
+import { TradeFillModel, type TickTradeColumns } from './trade-fill-model.js';
+
+/** One instrument the venue trades, with where its mark comes from and its real funding history. */
+export interface SimInstrumentInput {
+  readonly spec: InstrumentSpec;
+  /** Default `price-proxy`: the venue's traded prices stand in for the mark (docs/simulated-venue.md). */
+  readonly markSource?: MarkSource;
+  /** Settlement times and rates; without it (or with funding off) no funding is charged. */
+  readonly funding?: FundingSeries;
+}
+
+export interface SimulatedVenueOptions {
+  readonly instruments: readonly SimInstrumentInput[];
+  readonly config?: SimVenueConfigInput;
+  /** Venue order ids; default sequential (`sim-1`, `sim-2`, ...), so a run is reproducible. */
+  readonly ids?: IdGenerator;
+}
+
+const ORDER_TYPES: readonly OrderType[] = ['market', 'limit', 'stop-market', 'stop-limit', 'take-profit-market', 'take-profit-limit', 'trailing-stop'];
+const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTX'];
+
+type Models = { readonly kind: 'bar'; readonly bar: BarFillModel } | { readonly kind: 'trades'; readonly trades: TradeFillModel[] } | { readonly kind: 'quotes'; readonly quotes: QuoteFillModel };
+
+export class SimulatedVenue implements VenuePort {
+  readonly name = 'simulated';
+  readonly capabilities: VenueCapabilities;
+  readonly config: SimVenueConfig;
+  readonly account: SimAccount;
+  private readonly markets: readonly SimMarket[];
+  private readonly byInstrument = new Map<string, SimMarket>();
+  private readonly models: Models;
+  private readonly latencyMs: number;
+  private readonly commands: SimCommands;
+  private readonly translator: SimEventTranslator;
+  private readonly liquidator: SimLiquidator;
+  private readonly active = new Map<string, OrderRecord>();
+  /** Client ids sent but not yet arrived, so a cancel sent before its order arrives finds the order's market. */
+  private readonly clientMarket = new Map<string, SimMarket>();
+  /** Commands refused before they reach a market (unknown instrument, reused client id), answered at the next event. */
+  private orphans: { readonly command: VenueCommand; readonly code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER'; readonly reason: string }[] = [];
+  private sink: VenueEventSink | undefined;
+  private nowMs = 0;
+
+  constructor(options: SimulatedVenueOptions) {
+    const { config, startingBalance } = resolveSimConfig(options.config);
+    this.config = config;
+    this.latencyMs = config.latency.kind === 'constant' ? config.latency.ms : 0;
+    this.account = new SimAccount(
+      options.instruments.map((i) => i.spec),
+      { positionMode: config.positionMode, marginMode: config.marginMode, leverage: config.leverage, fees: config.fees, startingBalance },
+    );
+    this.markets = options.instruments.map((input, i) => {
+      const m = new SimMarket(this.account.instruments[i]!, input.markSource ?? 'price-proxy', config.funding === 'on' ? input.funding : undefined);
+      this.byInstrument.set(input.spec.id, m);
+      return m;
+    });
+    const fill = config.fill;
+    switch (fill.kind) {
+      case 'bar':
+        this.models = { kind: 'bar', bar: new BarFillModel({ intrabar: fill.intrabar, limitFill: fill.limitFill === 'touch' ? 'touch' : 'trade-through' }) };
+        break;
+      case 'trades':
+        this.models = { kind: 'trades', trades: this.markets.map(() => new TradeFillModel(fill.queue, fill.slippageTicks)) };
+        break;
+      case 'quotes':
+        this.models = { kind: 'quotes', quotes: new QuoteFillModel() };
+        break;
+    }
+    const emit = (e: VenueEvent): void => this.emit(e);
+    this.translator = new SimEventTranslator(this.account, emit, this.active);
+    this.commands = new SimCommands(this.account, config.positionMode, config.leverage, this.translator, emit, options.ids ?? new SequentialIds(), this.active);
+    this.liquidator = new SimLiquidator(this.account, this.translator, emit);
+    this.capabilities = {
+      orderTypes: new Set(ORDER_TYPES),
+      timeInForce: new Set(TIME_IN_FORCE),
+      reduceOnly: true,
+      positionModes: new Set<PositionMode>([config.positionMode]),
+      marginModes: new Set<MarginMode>([config.marginMode]),
+      brackets: 'emulated',
+      clientOrderIds: true,
+    };
+  }
+
+  connect(sink: VenueEventSink): void {
+    this.sink = sink;
+  }
+
+  /** Queues a command; it arrives at tsLocal + latency and takes effect at the first market event at or after that. */
+  send(command: VenueCommand): void {
+    if (this.sink === undefined) throw new InvariantError('a connected sink before the first command', 'send() before connect()');
+    const arrivalMs = command.tsLocal + this.latencyMs;
+    const market = this.marketOf(command);
+    if (market === undefined) return;
+    market.enqueue({ command, arrivalMs });
+  }
+
+  async snapshot(): Promise<VenueSnapshot> {
+    return this.snapshotNow();
+  }
+
+  /** The snapshot without the promise (for the backtest driver and tests). */
+  snapshotNow(): VenueSnapshot {
+    const positions: VenuePosition[] = [];
+    const openOrders: VenueOpenOrder[] = [];
+    for (const m of this.markets) {
+      const ia = m.ia;
+      for (let leg = 0; leg < 3; leg++) {
+        const p = ia.legs[leg]!;
+        if (p.signedLots === 0) continue;
+        const positionSide = positionSideOfLeg(leg);
+        positions.push({
+          instrument: ia.spec.id,
+          signedLots: p.signedLots,
+          entryTicks: p.averageEntryTicks()!,
+          ...(positionSide === undefined ? {} : { positionSide }),
+          ...(this.config.marginMode === 'isolated' ? { isolatedMargin: ia.legMargin[leg]! as Money } : {}),
+        });
+      }
+    }
+    for (const rec of this.active.values()) {
+      if (rec.slot < 0) continue;
+      openOrders.push({ clientId: rec.clientId, venueOrderId: rec.venueOrderId, order: rec.spec, filledLots: rec.market.book.filledLots[rec.slot]! as Lots });
+    }
+    return {
+      tsVenue: this.nowMs,
+      settleAsset: this.account.settleAsset,
+      balance: this.account.balance,
+      positions,
+      openOrders,
+      positionMode: this.config.positionMode,
+      marginMode: this.config.marginMode,
+    };
+  }
+
+  /** Balance, equity, available margin and utilisation at the current marks. */
+  metrics(): AccountMetrics {
+    return this.account.metrics();
+  }
+
+  /** Realised P&L, fees, funding and liquidations so far. */
+  totals(): AccountTotals {
+    return this.account.totals();
+  }
+
+  /** What the run must say about its models (for the run metadata): fill model, mark source, funding. */
+  describeModels(): readonly string[] {
+    const notes = [`fill model: ${JSON.stringify(this.config.fill)}`, `latency: ${JSON.stringify(this.config.latency)}`];
+    for (const m of this.markets) {
+      const id = m.ia.spec.id;
+      notes.push(
+        m.markSource === 'mark-series'
+          ? `${id}: mark price from the mark-price series`
+          : `${id}: no mark series; mark proxy = traded price (bars: adverse extreme for liquidation, open at a funding time, close for equity)`,
+      );
+      notes.push(m.funding === undefined ? `${id}: no funding charged (funding off or no funding history given)` : `${id}: funding from ${m.funding.timeMs.length} real settlements`);
+    }
+    return notes;
+  }
+
+  /**
+   * One bar of instrument `ii` (prices in ticks, see TickBarColumns). Order of work at the bar's open: funding due
+   * at or before the open, liquidation of positions held into the bar (adverse extreme vs the liquidation price,
+   * unless a resting stop closes the position first), arrived commands (judged at the open), then the bar fill model;
+   * a position changed inside the bar is checked against the bar's range again. On a quiet bar this is a few
+   * comparisons and the fill model's own quick test.
+   */
+  onBar(ii: number, bars: TickBarColumns, i: number): void {
+    if (this.models.kind !== 'bar') throw new InvariantError('bars only with fill.kind bar', this.models.kind);
+    const m = this.markets[ii]!;
+    const ia = m.ia;
+    const t = bars.openTimeMs[i]!;
+    const open = bars.openTicks[i]!;
+    const high = bars.highTicks[i]!;
+    const low = bars.lowTicks[i]!;
+    this.nowMs = t;
+    if (this.orphans.length > 0) this.answerOrphans(t);
+    if (t >= m.nextFundingMs) this.settleFunding(m, t, open);
+    const proxy = m.markSource === 'price-proxy';
+    if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, true);
+    if (m.hasArrived(t)) this.applyCommands(m, t, open);
+    this.models.bar.processBarAt(m.book, bars, i, m.out);
+    if (m.out.count > 0) {
+      this.translator.flush(m);
+      if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, false);
+    }
+    m.lastPriceTicks = bars.closeTicks[i]!;
+    if (proxy) ia.markTicks = m.lastPriceTicks;
+  }
+
+  /** One trade of instrument `ii` (price in ticks, quantity in lots, see TickTradeColumns). */
+  onTrade(ii: number, trades: TickTradeColumns, i: number): void {
+    if (this.models.kind !== 'trades') throw new InvariantError('trades only with fill.kind trades', this.models.kind);
+    const m = this.markets[ii]!;
+    const t = trades.timeMs[i]!;
+    const price = trades.priceTicks[i]!;
+    this.before(m, t, price, price, price);
+    this.models.trades[ii]!.processTrade(m.book, t, price, trades.qtyLots[i]!, m.out);
+    this.after(m, t, price, price);
+  }
+
+  /**
+   * One best bid / ask update of instrument `ii`. With fill.kind quotes it drives the fills (market orders cross the
+   * spread); with fill.kind trades it only tells the queue model the size quoted at each price.
+   */
+  onQuote(ii: number, quotes: TickQuoteColumns, i: number): void {
+    const m = this.markets[ii]!;
+    if (this.models.kind === 'trades') {
+      this.models.trades[ii]!.quote(quotes.bidTicks[i]!, quotes.bidLots[i]!, quotes.askTicks[i]!, quotes.askLots[i]!);
+      return;
+    }
+    if (this.models.kind !== 'quotes') throw new InvariantError('quotes only with fill.kind quotes or trades', this.models.kind);
+    const t = quotes.timeMs[i]!;
+    const bid = quotes.bidTicks[i]!;
+    const ask = quotes.askTicks[i]!;
+    const mid = (bid + ask) / 2;
+    this.before(m, t, mid, bid, ask);
+    this.models.quotes.processQuote(m.book, t, bid, ask, m.out);
+    this.after(m, t, bid, ask);
+    m.lastPriceTicks = mid;
+    if (m.markSource === 'price-proxy') m.ia.markTicks = mid;
+  }
+
+  /** A mark price of instrument `ii` (instruments with markSource mark-series): equity and liquidation follow it. */
+  onMark(ii: number, timeMs: number, markTicks: number): void {
+    const m = this.markets[ii]!;
+    if (m.markSource !== 'mark-series') throw new InvariantError('onMark only for an instrument with markSource mark-series', m.ia.spec.id);
+    this.nowMs = Math.max(this.nowMs, timeMs);
+    m.ia.markTicks = markTicks;
+    if (markTicks <= m.ia.anyLiqLower || markTicks >= m.ia.anyLiqUpper) this.liquidator.check(m, timeMs, markTicks, markTicks, markTicks, false);
+  }
+
+  /**
+   * Settles one funding payment now, for drivers that replay funding themselves (paper trading, tests) instead of
+   * giving the history up front: `rate` a fraction, at `markTicks` (default: the instrument's current mark).
+   */
+  onFunding(ii: number, timeMs: number, rate: number, markTicks?: number): void {
+    const m = this.markets[ii]!;
+    this.nowMs = Math.max(this.nowMs, timeMs);
+    this.settleOne(m, timeMs, rate, markTicks ?? (m.ia.markTicks > 0 ? m.ia.markTicks : m.lastPriceTicks));
+  }
+
+  private before(m: SimMarket, t: number, reference: number, low: number, high: number): void {
+    this.nowMs = t;
+    if (this.orphans.length > 0) this.answerOrphans(t);
+    if (t >= m.nextFundingMs) this.settleFunding(m, t, reference);
+    if (m.markSource === 'price-proxy' && (low <= m.ia.anyLiqLower || high >= m.ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, reference, true);
+    if (m.hasArrived(t)) this.applyCommands(m, t, reference);
+  }
+
+  private after(m: SimMarket, t: number, low: number, high: number): void {
+    if (m.out.count > 0) {
+      this.translator.flush(m);
+      if (m.markSource === 'price-proxy' && (low <= m.ia.anyLiqLower || high >= m.ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, low, false);
+    }
+    m.lastPriceTicks = (low + high) / 2;
+    if (m.markSource === 'price-proxy') m.ia.markTicks = m.lastPriceTicks;
+  }
+
+  private applyCommands(m: SimMarket, t: number, referenceTicks: number): void {
+    while (m.hasArrived(t)) {
+      const q: QueuedCommand = m.takeArrived();
+      this.commands.apply(m, q.command, q.arrivalMs, t, referenceTicks);
+    }
+  }
+
+  /** Funding settlements due at or before `t`, each at the mark (series) or `proxyTicks` (the price at `t`). */
+  private settleFunding(m: SimMarket, t: number, proxyTicks: number): void {
+    const f = m.funding!;
+    while (m.fundingIndex < f.timeMs.length && f.timeMs[m.fundingIndex]! <= t) {
+      const mark = m.markSource === 'mark-series' && m.ia.markTicks > 0 ? m.ia.markTicks : proxyTicks;
+      this.settleOne(m, f.timeMs[m.fundingIndex]!, f.rate[m.fundingIndex]!, mark);
+      m.fundingIndex++;
+    }
+    m.nextFundingMs = m.fundingIndex < f.timeMs.length ? f.timeMs[m.fundingIndex]! : Number.POSITIVE_INFINITY;
+  }
+
+  private settleOne(m: SimMarket, timeMs: number, rate: number, markTicks: number): void {
+    for (const p of this.account.settleFunding(m.ia, rate, markTicks)) {
+      const positionSide = positionSideOfLeg(p.leg);
+      this.emit({
+        tsVenue: timeMs,
+        tsLocal: timeMs,
+        type: 'FundingSettled',
+        instrument: m.ia.spec.id,
+        rate,
+        markTicks: markTicks as Ticks,
+        signedLots: p.signedLots,
+        amount: p.amount,
+        ...(positionSide === undefined ? {} : { positionSide }),
+      });
+    }
+  }
+
+  private marketOf(command: VenueCommand): SimMarket | undefined {
+    const refuse = (code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER', reason: string): undefined => {
+      this.orphans.push({ command, code, reason });
+      return undefined;
+    };
+    const byId = (id: string): SimMarket | undefined => this.byInstrument.get(id);
+    const submitted = (clientIds: readonly string[], instrument: string): SimMarket | undefined => {
+      const m = byId(instrument);
+      if (m === undefined) return refuse('UNSUPPORTED', `instrument ${instrument} is not traded on this simulated venue`);
+      for (const id of clientIds) if (!this.commands.claim(id)) return refuse('DUPLICATE_CLIENT_ID', `client id ${id} was used before`);
+      for (const id of clientIds) this.clientMarket.set(id, m);
+      return m;
+    };
+    switch (command.type) {
+      case 'SubmitOrder':
+        return submitted([command.order.clientId], command.order.instrument);
+      case 'SubmitOco':
+        return command.orders.length === 0 ? undefined : submitted(command.orders.map((o) => o.clientId), command.orders[0]!.instrument);
+      case 'SubmitBracket': {
+        const b = command.bracket;
+        const ids = [b.entry.clientId, b.stopLoss.clientId, ...(b.takeProfit ? [b.takeProfit.clientId] : [])];
+        return submitted(ids, b.entry.instrument);
+      }
+      case 'ModifyOrder':
+      case 'CancelOrder':
+        return this.clientMarket.get(command.clientId) ?? refuse('UNKNOWN_ORDER', `no order with client id ${command.clientId} was sent`);
+      case 'CancelAll':
+        return byId(command.instrument) ?? refuse('UNSUPPORTED', `instrument ${command.instrument} is not traded on this simulated venue`);
+    }
+  }
+
+  private answerOrphans(t: number): void {
+    const orphans = this.orphans;
+    this.orphans = [];
+    for (const o of orphans) this.commands.rejectCommand(o.command, t, o.code, o.reason);
+  }
+
+  private emit(event: VenueEvent): void {
+    this.sink!.onVenueEvent(event);
+  }
+}
