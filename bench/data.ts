@@ -168,13 +168,29 @@ async function cacheBench(): Promise<void> {
   }
 }
 
+/** The part of @duckdb/node-api this comparison uses (the package is optional, so its types may be absent). */
+interface DuckDbModule {
+  DuckDBInstance: {
+    create(path: string): Promise<{
+      connect(): Promise<{
+        run(sql: string): Promise<unknown>;
+        runAndReadAll(sql: string): Promise<{ getColumnsJS(): unknown[][] }>;
+        closeSync?(): void;
+      }>;
+    }>;
+  };
+}
+
 /** The same month as Parquet (DuckDB COPY), read back into Float64Arrays: the alternative to the binary format. */
 async function duckdbBench(root: string, bars: FlatColumns, binaryMs: number): Promise<void> {
-  let duck;
+  // DuckDB is not a dependency (the binary cache won: docs/data.md); install it to include this comparison:
+  // npm install --no-save @duckdb/node-api
+  let duck: DuckDbModule;
   try {
-    duck = await import('@duckdb/node-api');
+    const name = '@duckdb/node-api';
+    duck = (await import(name)) as DuckDbModule;
   } catch {
-    console.log('\n(DuckDB not installed: Parquet comparison skipped)');
+    console.log('\n(DuckDB not installed: Parquet comparison skipped; npm install --no-save @duckdb/node-api to include it)');
     return;
   }
   const instance = await duck.DuckDBInstance.create(':memory:');

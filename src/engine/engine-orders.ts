@@ -23,7 +23,7 @@ import {
   type OrderRequest,
   type TypedRequest,
 } from './order-api.js';
-import type { OrderTracker, TrackedOrder } from './order-tracker.js';
+import type { OrderLinks, OrderTracker, TrackedOrder } from './order-tracker.js';
 import type { OrderRole } from './strategy.js';
 
 /** What the order API needs from the engine. */
@@ -69,7 +69,7 @@ export class EngineOrders implements OrderApi {
     d.funnel.signals++;
     const book = this.bookOf(request.instrument);
     const id = d.nextClientId();
-    const spec = orderSpecOf(request, book.spec, id, book.lastCloseTicks);
+    const spec = orderSpecOf(request, book.spec, id, book.lastCloseTicks, book.math);
     if (!spec.ok) return this.notSent(book.index, id, spec.error);
     this.track(spec.value, book.index, roleOf(spec.value), request.tag);
     d.funnel.sent++;
@@ -104,7 +104,7 @@ export class EngineOrders implements OrderApi {
     const entryRequest: OrderRequest = request.entry.type === 'limit' ? request.entry : { ...request.entry, type: 'market' };
     const book = this.bookOf(entryRequest.instrument);
     const entryId = d.nextClientId();
-    const entry = orderSpecOf(entryRequest, book.spec, entryId, book.lastCloseTicks);
+    const entry = orderSpecOf(entryRequest, book.spec, entryId, book.lastCloseTicks, book.math);
     if (!entry.ok) return this.notSent(book.index, entryId, entry.error);
     const e = entry.value;
     const tp = request.takeProfit;
@@ -169,7 +169,7 @@ export class EngineOrders implements OrderApi {
     const given = changes.qty !== undefined || changes.lots !== undefined || changes.notional !== undefined;
     let qtyLots: number | undefined;
     if (given) {
-      const lots = lotsOf(changes, spec, priceOfSpec(t.state.spec) ?? d.books[t.instrumentIndex]!.lastCloseTicks);
+      const lots = lotsOf(changes, spec, priceOfSpec(t.state.spec) ?? d.books[t.instrumentIndex]!.lastCloseTicks, d.books[t.instrumentIndex]!.math);
       if (!lots.ok) return false;
       qtyLots = lots.value;
     }
@@ -228,9 +228,9 @@ export class EngineOrders implements OrderApi {
     if (s === 'open' || s === 'triggered' || s === 'partially-filled') d.tracker.apply(t.state.spec.clientId, { kind: 'cancel-requested' });
   }
 
-  private track(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, extra: Parameters<OrderTracker['add']>[4] = {}): void {
+  private track(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = {}): void {
     const d = this.desk;
-    d.tracker.add(spec, instrumentIndex, role, tag, extra);
+    d.tracker.add(spec, instrumentIndex, role, tag, links);
     d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, spec.clientId, `${spec.action} ${spec.type}${spec.effect === 'reduce-only' ? ' reduce-only' : ''}`, priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
   }
 

@@ -4,7 +4,7 @@
 import { asLots, asTicks, countFromFloat } from '../core/grid.js';
 import { roundFloat } from '../core/rounding.js';
 import { err, ok, type Result } from '../core/result.js';
-import { contractMathFor } from '../domain/contract-math.js';
+import { contractMathFor, type ContractMath } from '../domain/contract-math.js';
 import type { InstrumentId, InstrumentSpec } from '../domain/instrument.js';
 import type { OrderAction, OrderSpec, PositionEffect, TimeInForce } from '../domain/order.js';
 import type { Side } from '../domain/side.js';
@@ -120,7 +120,7 @@ export function ticksOf(price: PriceInput, spec: InstrumentSpec): number | undef
 }
 
 /** Lots of a size input at `priceTicks`, rounded down to the lot. A string says why when there is no valid size. */
-export function lotsOf(size: SizeInput, spec: InstrumentSpec, priceTicks: number): Result<number, string> {
+export function lotsOf(size: SizeInput, spec: InstrumentSpec, priceTicks: number, math: ContractMath = contractMathFor(spec)): Result<number, string> {
   const given = (size.qty !== undefined ? 1 : 0) + (size.lots !== undefined ? 1 : 0) + (size.notional !== undefined ? 1 : 0);
   if (given !== 1) return err('give exactly one of qty, lots or notional');
   let lots: number | undefined;
@@ -130,7 +130,6 @@ export function lotsOf(size: SizeInput, spec: InstrumentSpec, priceTicks: number
     const notional = size.notional!;
     if (!(notional > 0)) return err(`notional ${notional} is not positive`);
     // Quote value of one lot: linear lot x size x price; inverse lot x contract value (fixed in quote).
-    const math = contractMathFor(spec);
     const perLot =
       math.contractType === 'linear' ? math.notionalUnits(1, priceTicks) / 1e8 : spec.lot.stepFloat * (Number(spec.contractSize.units) / 10 ** spec.contractSize.scale);
     lots = roundFloat(notional / perLot, 'floor');
@@ -145,7 +144,7 @@ export function lotsOf(size: SizeInput, spec: InstrumentSpec, priceTicks: number
  * Builds the OrderSpec of a request. `referenceTicks` is the last known price (the last close), used to size
  * market and stop orders by notional. Errors are reasons in words (counted as "not sent").
  */
-export function orderSpecOf(request: OrderRequest, spec: InstrumentSpec, clientId: string, referenceTicks: number): Result<OrderSpec, string> {
+export function orderSpecOf(request: OrderRequest, spec: InstrumentSpec, clientId: string, referenceTicks: number, math?: ContractMath): Result<OrderSpec, string> {
   const effect: PositionEffect = request.reduceOnly === true ? 'reduce-only' : 'open-or-reduce';
   const priceFor = (p: PriceInput, what: string): Result<number, string> => {
     const t = ticksOf(p, spec);
@@ -157,7 +156,7 @@ export function orderSpecOf(request: OrderRequest, spec: InstrumentSpec, clientI
     if (!p.ok) return p;
     sizeTicks = p.value;
   }
-  const lots = lotsOf(request, spec, sizeTicks);
+  const lots = lotsOf(request, spec, sizeTicks, math);
   if (!lots.ok) return lots;
   const base = {
     clientId,

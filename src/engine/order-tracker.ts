@@ -6,22 +6,47 @@ import { isTerminal, type OrderSpec } from '../domain/order.js';
 import { applyOrderEvent, newOrderState, type OrderEvent, type OrderState } from '../domain/order-state.js';
 import type { OrderRole } from './strategy.js';
 
-/** An order as the engine tracks it. `state` is replaced (never mutated) on every event. */
-export interface TrackedOrder {
-  state: OrderState;
-  readonly instrumentIndex: number;
-  readonly role: OrderRole;
-  readonly tag: string | undefined;
-  /** For a bracket entry: its exits' ids and the percent distances the exits are priced at from the fill. */
+/** Bracket links and exit pricing of an order (all absent for a plain order). */
+export interface OrderLinks {
+  /** For a bracket entry: its exits' ids. */
   readonly exits?: { readonly takeProfit?: string; readonly stopLoss: string };
+  /** For a bracket entry whose exits are priced from its fill: the percent distances. */
   readonly exitsFromFill?: { readonly takeProfitPct?: number; readonly stopLossPct: number };
   /** For a bracket exit: its entry's id. */
   readonly entryId?: string;
-  /** Planned exit prices (ticks) for the round trip record; set when known. */
+  /** Planned exit prices (ticks) for the round trip record. */
+  readonly plannedStopTicks?: number;
+  readonly plannedTargetTicks?: number;
+}
+
+/**
+ * An order as the engine tracks it. `state` is replaced (never mutated) on every event. A class with every field
+ * always present, so all tracked orders share one shape.
+ */
+export class TrackedOrder {
+  state: OrderState;
+  readonly exits: OrderLinks['exits'];
+  readonly exitsFromFill: OrderLinks['exitsFromFill'];
+  readonly entryId: string | undefined;
   plannedStopTicks: number | undefined;
   plannedTargetTicks: number | undefined;
   /** Set once the engine has sent the exits' repricing for a venue that cannot price from the fill. */
-  repriced: boolean;
+  repriced = false;
+
+  constructor(
+    spec: OrderSpec,
+    readonly instrumentIndex: number,
+    readonly role: OrderRole,
+    readonly tag: string | undefined,
+    links: OrderLinks,
+  ) {
+    this.state = newOrderState(spec);
+    this.exits = links.exits;
+    this.exitsFromFill = links.exitsFromFill;
+    this.entryId = links.entryId;
+    this.plannedStopTicks = links.plannedStopTicks;
+    this.plannedTargetTicks = links.plannedTargetTicks;
+  }
 }
 
 /** A venue inconsistency: an event the order's lifecycle does not allow. Stops the run. */
@@ -36,7 +61,7 @@ export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
   private working = 0;
 
-  /** Number of non-terminal orders. */
+  /** Number of working (non-terminal) orders. */
   get workingCount(): number {
     return this.working;
   }
@@ -45,48 +70,34 @@ export class OrderTracker {
     return this.orders.get(clientId);
   }
 
-  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, extra: Partial<Pick<TrackedOrder, 'exits' | 'exitsFromFill' | 'entryId' | 'plannedStopTicks' | 'plannedTargetTicks'>> = {}): TrackedOrder {
+  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = {}): TrackedOrder {
     if (this.orders.has(spec.clientId)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
-    const t: TrackedOrder = {
-      state: newOrderState(spec),
-      instrumentIndex,
-      role,
-      tag,
-      plannedStopTicks: extra.plannedStopTicks,
-      plannedTargetTicks: extra.plannedTargetTicks,
-      repriced: false,
-      ...(extra.exits !== undefined ? { exits: extra.exits } : {}),
-      ...(extra.exitsFromFill !== undefined ? { exitsFromFill: extra.exitsFromFill } : {}),
-      ...(extra.entryId !== undefined ? { entryId: extra.entryId } : {}),
-    };
+    const t = new TrackedOrder(spec, instrumentIndex, role, tag, links);
     this.orders.set(spec.clientId, t);
     this.working++;
     return t;
   }
 
   /**
-   * Applies one lifecycle event to a known order and returns it. Throws VenueInconsistencyError for an unknown id
-   * or a transition the table refuses.
+   * Applies one lifecycle event to a working order and returns it; an order that turns terminal is forgotten (its
+   * record lives on in the event log and the round trips), so a long run keeps only its working orders. Throws
+   * VenueInconsistencyError for an unknown or already terminal order, or a transition the table refuses.
    */
   apply(clientId: string, event: OrderEvent): TrackedOrder {
     const t = this.orders.get(clientId);
-    if (t === undefined) throw new VenueInconsistencyError(clientId, `a ${event.kind} event for an order this run never sent`);
-    const wasTerminal = isTerminal(t.state.status);
+    if (t === undefined) throw new VenueInconsistencyError(clientId, `a ${event.kind} event for an order that is unknown or already terminal`);
     const next = applyOrderEvent(t.state, event);
     if (!next.ok) throw new VenueInconsistencyError(clientId, `${next.error.code}: ${next.error.detail}`);
     t.state = next.value;
-    if (!wasTerminal && isTerminal(t.state.status)) this.working--;
+    if (isTerminal(t.state.status)) {
+      this.working--;
+      this.orders.delete(clientId);
+    }
     return t;
   }
 
   /** The working orders (allocates: for the strategy's `open()` and for cancelAll). */
   workingOrders(): TrackedOrder[] {
-    const out: TrackedOrder[] = [];
-    for (const t of this.orders.values()) if (!isTerminal(t.state.status)) out.push(t);
-    return out;
-  }
-
-  all(): IterableIterator<TrackedOrder> {
-    return this.orders.values();
+    return [...this.orders.values()];
   }
 }

@@ -178,5 +178,7 @@ export function defineStrategy<S extends ParamSchema>(definition: StrategyDefini
 export function isStrategyDefinition(x: unknown): x is StrategyDefinition {
   if (typeof x !== 'object' || x === null) return false;
   const d = x as Record<string, unknown>;
-  return typeof d.name === 'string' && typeof d.create === 'function' && d.params instanceof z.ZodObject && typeof d.data === 'object';
+  // Duck-typed: a user's module may bring its own copy of zod, so instanceof would refuse a valid schema.
+  const params = d.params as { safeParse?: unknown } | undefined;
+  return typeof d.name === 'string' && typeof d.create === 'function' && typeof params?.safeParse === 'function' && typeof d.data === 'object';
 }

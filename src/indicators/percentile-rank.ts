@@ -1,29 +1,44 @@
 // Percentile rank: the share of the previous N inputs at or below the latest one, streaming and batch. Exact (a
-// count). Must never allocate per update.
+// count). Keeps the window sorted, so the rank is a binary search. Must never allocate per update.
+import { InputError } from '../core/errors.js';
 import { requireBatchBuffers, requireInteger, type ScalarIndicator } from './indicator.js';
 
 /**
  * Percent (0..100) of the previous N inputs that are less than or equal to the current input; lookback N.
  * Definition: TradingView ta.percentrank ("percents of how many previous values was less than or equal to the
  * current value", https://www.tradingview.com/pine-script-reference/v5/#fun_ta.percentrank). Not in TA-Lib.
- * O(N) per update (a scan of the window), with no sorting and no allocation.
+ *
+ * Cost per update: the window is kept twice, in arrival order (a ring) and sorted. The rank is a binary search,
+ * O(log N). Moving the oldest value out and the new one in is a single walk between their two positions in the
+ * sorted array: O(N) in the worst case, O(N/3) on average for values in random order, and only a few steps for
+ * a slowly moving series. Measured against a plain O(N) scan of the window (docs/indicators.md): 1.6x as fast
+ * at N = 14, 3-6x at N = 100 and 8-20x at N = 500. A balanced order-statistics tree would be O(log N) for the
+ * update too, but it needs nodes (allocation or a hand-rolled pool) and its constants lose to this walk
+ * below N of a few thousand, the windows traders use.
+ * Inputs must not be NaN (it has no rank); a NaN input throws an InputError and changes nothing.
  */
 export class PercentileRank implements ScalarIndicator {
   readonly outputNames = ['percentileRank'] as const;
   readonly lookback: number;
   private readonly period: number;
+  /** The last N inputs in arrival order; `head` is the oldest once the ring is full. */
   private readonly window: Float64Array;
+  /** The same values, ascending; the first min(n, N) slots are in use. */
+  private readonly sorted: Float64Array;
   private head = 0;
   private current = 0;
   private n = 0;
   private savedHead = 0;
-  private savedSlot = 0;
   private savedCurrent = 0;
+  /** The value the last add moved out of the window (only meaningful when the window was full). */
+  private savedEvicted = 0;
+  private lastInput = 0;
 
   constructor(period: number) {
     this.period = requireInteger('percentile rank period', period, 1);
     this.lookback = period;
     this.window = new Float64Array(period);
+    this.sorted = new Float64Array(period);
   }
 
   get count(): number {
@@ -44,24 +59,35 @@ export class PercentileRank implements ScalarIndicator {
   }
 
   add(x: number): number | undefined {
+    if (x !== x) throw nanInput('percentile rank input', this.n);
+    const period = this.period;
+    const full = this.n >= period;
     this.savedHead = this.head;
-    this.savedSlot = this.window[this.head]!;
     this.savedCurrent = this.current;
+    this.lastInput = x;
     const n = ++this.n;
-    if (n > this.period) {
-      let atOrBelow = 0;
-      for (let i = 0; i < this.period; i++) if (this.window[i]! <= x) atOrBelow++;
-      this.current = (100 * atOrBelow) / this.period;
+    if (full) {
+      this.current = (100 * countAtOrBelow(this.sorted, period, x)) / period;
+      const evicted = this.window[this.head]!;
+      this.savedEvicted = evicted;
+      moveSorted(this.sorted, period, evicted, x);
+    } else {
+      insertSorted(this.sorted, n - 1, x);
     }
     this.window[this.head] = x;
-    this.head = this.head + 1 === this.period ? 0 : this.head + 1;
-    return n > this.period ? this.current : undefined;
+    this.head = this.head + 1 === period ? 0 : this.head + 1;
+    return n > period ? this.current : undefined;
   }
 
   replace(x: number): number | undefined {
     if (this.n === 0) return this.add(x);
+    if (x !== x) throw nanInput('percentile rank input', this.n - 1);
+    // Undo the last add: put the evicted value back where the last input went (or just drop the last input).
+    const last = this.lastInput;
+    if (this.n > this.period) moveSorted(this.sorted, this.period, last, this.savedEvicted);
+    else removeSorted(this.sorted, this.n, last);
     this.head = this.savedHead;
-    this.window[this.head] = this.savedSlot;
+    this.window[this.head] = this.n > this.period ? this.savedEvicted : 0;
     this.current = this.savedCurrent;
     this.n--;
     return this.add(x);
@@ -69,22 +95,84 @@ export class PercentileRank implements ScalarIndicator {
 
   reset(): void {
     this.window.fill(0);
+    this.sorted.fill(0);
     this.head = 0;
     this.current = 0;
     this.n = 0;
   }
 }
 
-/** Batch percentile rank into `out` (NaN for the first N indices); same arithmetic as `PercentileRank`. */
+function nanInput(input: string, index: number): InputError {
+  return new InputError('INVALID_DATA', `${input} ${index}`, 'is NaN, which has no rank', 'drop or fill missing values before ranking them');
+}
+
+/** How many of the first `len` values of ascending `sorted` are <= x: the upper bound, by binary search. */
+function countAtOrBelow(sorted: Float64Array, len: number, x: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts x into ascending `sorted[0..len)` (len < capacity), shifting the larger values up by one. */
+function insertSorted(sorted: Float64Array, len: number, x: number): void {
+  let i = len;
+  while (i > 0 && sorted[i - 1]! > x) {
+    sorted[i] = sorted[i - 1]!;
+    i--;
+  }
+  sorted[i] = x;
+}
+
+/** Removes one copy of x (which must be present) from ascending `sorted[0..len)`. */
+function removeSorted(sorted: Float64Array, len: number, x: number): void {
+  let i = countAtOrBelow(sorted, len, x) - 1;
+  for (; i + 1 < len; i++) sorted[i] = sorted[i + 1]!;
+}
+
+/**
+ * Replaces one copy of `out` (which must be present) by `into` in ascending `sorted[0..len)`, shifting only the
+ * values between the two positions: one walk of O(distance) instead of a remove and an insert.
+ */
+function moveSorted(sorted: Float64Array, len: number, out: number, into: number): void {
+  // The last copy of `out`: with equal values any copy is the same number.
+  let i = countAtOrBelow(sorted, len, out) - 1;
+  if (into > out) {
+    while (i + 1 < len && sorted[i + 1]! < into) {
+      sorted[i] = sorted[i + 1]!;
+      i++;
+    }
+  } else {
+    while (i > 0 && sorted[i - 1]! > into) {
+      sorted[i] = sorted[i - 1]!;
+      i--;
+    }
+  }
+  sorted[i] = into;
+}
+
+/**
+ * Batch percentile rank into `out` (NaN for the first N indices); the same counts as `PercentileRank`, so the same
+ * values. Allocates one sorted window of N per call. Throws an InputError naming the index of a NaN input.
+ */
 export function percentileRankBatch(input: Float64Array, period: number, out: Float64Array): void {
   requireInteger('percentile rank period', period, 1);
   const n = input.length;
   requireBatchBuffers('percentile rank', n, [out]);
-  out.fill(NaN, 0, Math.min(period, n));
-  for (let i = period; i < n; i++) {
+  const sorted = new Float64Array(period);
+  for (let i = 0; i < n; i++) {
     const x = input[i]!;
-    let atOrBelow = 0;
-    for (let j = i - period; j < i; j++) if (input[j]! <= x) atOrBelow++;
-    out[i] = (100 * atOrBelow) / period;
+    if (x !== x) throw nanInput('percentile rank input at index', i);
+    if (i < period) {
+      out[i] = NaN;
+      insertSorted(sorted, i, x);
+      continue;
+    }
+    out[i] = (100 * countAtOrBelow(sorted, period, x)) / period;
+    moveSorted(sorted, period, input[i - period]!, x);
   }
 }

@@ -1,6 +1,7 @@
-// Stochastic oscillator %K/%D, fast (TA-Lib STOCHF) and slow (TA-Lib STOCH), streaming and batch. Matches TA-Lib
-// bit for bit with SMA smoothing. Must never allocate per update.
+// Stochastic oscillator %K/%D, fast (TA-Lib STOCHF) and slow (TA-Lib STOCH), streaming and batch, amortised O(1)
+// per bar. Matches TA-Lib bit for bit with SMA smoothing. Must never allocate per update.
 import { barColumnsLength, requireBatchBuffers, requireInteger, type BarColumns, type BarIndicator, type BarInput } from './indicator.js';
+import { SlidingExtreme } from './sliding-extreme.js';
 import { Sma, smaBatch } from './sma.js';
 
 /**
@@ -30,29 +31,29 @@ function validate(o: StochasticOptions): { readonly kPeriod: number; readonly kS
   return { kPeriod, kSmoothing, dPeriod };
 }
 
-/** Stochastic %K and %D in percent (0..100); outputs ['k', 'd']. */
+/**
+ * Stochastic %K and %D in percent (0..100); outputs ['k', 'd']. The window's highest high and lowest low come
+ * from monotonic deques (`SlidingExtreme`), so a bar costs amortised O(1) whatever the %K period; the extremes
+ * are the bars' own values, so the result equals TA-Lib's window scan bit for bit.
+ */
 export class Stochastic implements BarIndicator {
   readonly outputNames = ['k', 'd'] as const;
   readonly lookback: number;
   private readonly kPeriod: number;
-  private readonly highs: Float64Array;
-  private readonly lows: Float64Array;
+  private readonly highest: SlidingExtreme;
+  private readonly lowest: SlidingExtreme;
   /** Smooths raw %K into slow %K; absent for the fast form, whose %K is the raw %K. */
   private readonly kSma: Sma | undefined;
   private readonly dSma: Sma;
-  private head = 0;
   private n = 0;
   private k = 0;
-  private savedHead = 0;
-  private savedHigh = 0;
-  private savedLow = 0;
   private savedK = 0;
 
   constructor(options: StochasticOptions) {
     const { kPeriod, kSmoothing, dPeriod } = validate(options);
     this.kPeriod = kPeriod;
-    this.highs = new Float64Array(kPeriod);
-    this.lows = new Float64Array(kPeriod);
+    this.highest = new SlidingExtreme(kPeriod, 'max');
+    this.lowest = new SlidingExtreme(kPeriod, 'min');
     this.kSma = options.kind === 'slow' ? new Sma(kSmoothing) : undefined;
     this.dSma = new Sma(dPeriod);
     this.lookback = kPeriod - 1 + (kSmoothing - 1) + (dPeriod - 1);
@@ -77,38 +78,35 @@ export class Stochastic implements BarIndicator {
   }
 
   add(bar: BarInput): number | undefined {
-    this.savedHead = this.head;
-    this.savedHigh = this.highs[this.head]!;
-    this.savedLow = this.lows[this.head]!;
+    return this.addHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `add` for a bar given as numbers (high, low, close in price units): the allocation-free hot-loop entry. */
+  addHLC(high: number, low: number, close: number): number | undefined {
     this.savedK = this.k;
     this.n++;
-    return this.step(bar, false);
+    return this.step(high, low, close, false);
   }
 
   replace(bar: BarInput): number | undefined {
-    if (this.n === 0) return this.add(bar);
-    this.head = this.savedHead;
-    this.highs[this.head] = this.savedHigh;
-    this.lows[this.head] = this.savedLow;
+    return this.replaceHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `replace` for a bar given as numbers. */
+  replaceHLC(high: number, low: number, close: number): number | undefined {
+    if (this.n === 0) return this.addHLC(high, low, close);
+    this.highest.undo();
+    this.lowest.undo();
     this.k = this.savedK;
-    return this.step(bar, true);
+    return this.step(high, low, close, true);
   }
 
   /** Feeds one bar; `revise` passes it down as a replace so the smoothing stages undo their last input too. */
-  private step(bar: BarInput, revise: boolean): number | undefined {
-    this.highs[this.head] = bar.high;
-    this.lows[this.head] = bar.low;
-    this.head = this.head + 1 === this.kPeriod ? 0 : this.head + 1;
+  private step(high: number, low: number, close: number, revise: boolean): number | undefined {
+    this.highest.push(high);
+    this.lowest.push(low);
     if (this.n < this.kPeriod) return undefined;
-    let highest = this.highs[0]!;
-    let lowest = this.lows[0]!;
-    for (let i = 1; i < this.kPeriod; i++) {
-      const h = this.highs[i]!;
-      const l = this.lows[i]!;
-      if (h > highest) highest = h;
-      if (l < lowest) lowest = l;
-    }
-    const raw = rawStochasticK(bar.close, lowest, highest);
+    const raw = rawStochasticK(close, this.lowest.value, this.highest.value);
     let k: number | undefined = raw;
     if (this.kSma !== undefined) k = revise ? this.kSma.replace(raw) : this.kSma.add(raw);
     if (k === undefined) return undefined;
@@ -118,9 +116,8 @@ export class Stochastic implements BarIndicator {
   }
 
   reset(): void {
-    this.highs.fill(0);
-    this.lows.fill(0);
-    this.head = 0;
+    this.highest.reset();
+    this.lowest.reset();
     this.n = 0;
     this.k = 0;
     this.kSma?.reset();
@@ -142,14 +139,12 @@ export function stochasticBatch(bars: BarColumns, options: StochasticOptions, kO
   const m = Math.max(0, n - rawStart);
   const raw = scratch ?? new Float64Array(m);
   requireBatchBuffers('STOCH scratch', m, [raw]);
-  for (let i = rawStart; i < n; i++) {
-    let highest = high[i - rawStart]!;
-    let lowest = low[i - rawStart]!;
-    for (let j = i - rawStart + 1; j <= i; j++) {
-      if (high[j]! > highest) highest = high[j]!;
-      if (low[j]! < lowest) lowest = low[j]!;
-    }
-    raw[i - rawStart] = rawStochasticK(close[i]!, lowest, highest);
+  const highest = new SlidingExtreme(kPeriod, 'max');
+  const lowest = new SlidingExtreme(kPeriod, 'min');
+  for (let i = 0; i < n; i++) {
+    highest.push(high[i]!);
+    lowest.push(low[i]!);
+    if (i >= rawStart) raw[i - rawStart] = rawStochasticK(close[i]!, lowest.value, highest.value);
   }
   kOut.fill(NaN, 0, n);
   dOut.fill(NaN, 0, n);

@@ -86,7 +86,7 @@ function runAndKill(file: string, runId: string, batch: number, delayMs: number,
   });
 }
 
-function expectConsistent(file: string, label: string): { trades: number } {
+function expectConsistent(file: string, label: string): { trades: number; events: number } {
   const j = openJournalDb(file, { create: false });
   try {
     const c = checkJournal(j.db);
@@ -95,12 +95,12 @@ function expectConsistent(file: string, label: string): { trades: number } {
     expect(c.projectionDifferences, `${label}: stored projections equal a rebuild from the events`).toEqual([]);
     const halfWritten = j.db
       .prepare(`SELECT t.trade_id FROM trades t
-        WHERE (SELECT count(*) FROM events e WHERE e.run_id = t.run_id AND e.type = 'Fill'
-               AND json_extract(e.payload, '$.clientId') IN (t.seq_in_run || '-in', t.seq_in_run || '-out')) <> t.entries + t.exits
+        WHERE (SELECT count(*) FROM events e WHERE e.run_id = t.run_id AND e.instrument = t.instrument
+               AND e.ts_ms BETWEEN t.entry_ms AND t.exit_ms AND e.type = 'Fill') <> t.entries + t.exits
            OR NOT EXISTS (SELECT 1 FROM trade_tags g WHERE g.trade_id = t.trade_id AND g.tag = 'crash')`)
       .all();
     expect(halfWritten, `${label}: every trade has all its fills and its tag`).toEqual([]);
-    return { trades: c.trades };
+    return { trades: c.trades, events: c.events };
   } finally {
     j.close();
   }

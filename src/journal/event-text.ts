@@ -30,7 +30,7 @@ export function describeEvent(e: JournalEvent, grids: Grids): string {
     case 'RunFinished':
       return `run ${e.summary.status}${e.summary.message === undefined ? '' : `: ${e.summary.message}`}`;
     case 'OrderIntent': {
-      const prices = [e.limitTicks === undefined ? '' : ` limit ${px(e.limitTicks)}`, e.triggerTicks === undefined ? '' : ` trigger ${px(e.triggerTicks)}`].join('');
+      const prices = [e.limitTicks === undefined ? '' : ` at ${px(e.limitTicks)}`, e.triggerTicks === undefined ? '' : ` trigger ${px(e.triggerTicks)}`].join('');
       return `intent ${e.clientId}: ${e.action} ${qty(e.qtyLots)} ${e.orderType}${prices}${e.reduceOnly ? ' reduce-only' : ''}${e.purpose === undefined ? '' : ` (${e.purpose})`}`;
     }
     case 'OrderAccepted':

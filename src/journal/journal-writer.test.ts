@@ -65,12 +65,12 @@ describe('JournalWriter', () => {
     j.close();
   });
 
-  it('keeps events in memory until the batch is full, but commits an order intent before append returns', () => {
+  it('keeps events in memory until the batch is full, but commits a live order intent before append returns', () => {
     const j = freshJournal();
     const reader = new Database(j.file, { readonly: true });
     const committed = (): number => (reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     const w = new JournalWriter(j.db, { clock, batchSize: 100 });
-    const runId = w.startRun(runMeta('bt-batch'));
+    const runId = w.startRun(runMeta('live-batch', 'live'));
     expect(committed(), 'startRun commits at once').toBe(1);
     const { events } = handTrip(runId);
     const [intent, accepted, fill] = events;
@@ -79,8 +79,15 @@ describe('JournalWriter', () => {
     w.append(fill);
     expect(committed(), 'two market events wait for the batch').toBe(1);
     w.append(intent);
-    expect(committed(), 'an intent flushes itself and everything before it: live relies on it to never resend').toBe(4);
+    expect(committed(), 'a live intent flushes itself and everything before it: a restart must find it, never resend').toBe(4);
     expect(w.stats()).toEqual({ eventsWritten: 4, transactions: 2 });
+    const bt = w.startRun(runMeta('bt-batch', 'backtest'));
+    const btIntent = handTrip(bt).events[0];
+    if (btIntent === undefined) throw new Error('fixture changed');
+    w.append(btIntent);
+    expect(committed(), 'a backtest sends nothing, so its intents wait for the batch').toBe(5);
+    w.flush();
+    expect(committed()).toBe(6);
     reader.close();
     j.close();
   });
@@ -101,6 +108,19 @@ describe('JournalWriter', () => {
     const first = events[0];
     if (first === undefined) throw new Error('fixture changed');
     expect(() => w.append(first)).toThrow(/run nobody started/);
+    j.close();
+  });
+
+  it('refuses a client id used twice in a run as a bug and writes none of that batch', () => {
+    const j = freshJournal();
+    const w = new JournalWriter(j.db, { clock, batchSize: 10 });
+    const runId = w.startRun(runMeta('bt-twice'));
+    const intent = handTrip(runId).events[0];
+    if (intent === undefined) throw new Error('fixture changed');
+    w.append(intent);
+    w.append(intent);
+    expect(() => w.flush()).toThrow(/client ids unique within a run.*SQLITE_CONSTRAINT_PRIMARYKEY.*batch of 2 events was not written/);
+    expect((j.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, 'only RunStarted').toBe(1);
     j.close();
   });
 

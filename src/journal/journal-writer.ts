@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { InputError, InvariantError } from '../core/errors.js';
 import type { Clock } from '../core/time.js';
-import type { RoundTrip } from '../domain/round-trip.js';
+import type { RoundTrip, TradeSource } from '../domain/round-trip.js';
 import { normaliseTag } from './annotations.js';
 import { eventInserter } from './event-store.js';
 import type { JournalEvent, RunEvent, RunMeta, RunSummary, TradePlanExtra } from './journal-events.js';
@@ -44,7 +44,8 @@ export class JournalWriter {
   private readonly insert: (e: JournalEvent) => number;
   private readonly apply: ReturnType<typeof projectionApplier>;
   private readonly commit: (events: readonly JournalEvent[]) => void;
-  private readonly openRuns = new Set<string>();
+  /** Open runs and their source: intents of paper and live runs are committed before the order is sent. */
+  private readonly openRuns = new Map<string, TradeSource>();
   private buffer: JournalEvent[] = [];
   private written = 0;
   private transactions = 0;
@@ -78,27 +79,28 @@ export class JournalWriter {
     }
     const config = redactRecord(meta.config ?? {});
     this.enqueue({ type: 'RunStarted', runId, meta: { ...meta, runId, config } });
-    this.openRuns.add(runId);
+    this.openRuns.set(runId, meta.source);
     this.flush();
     return runId;
   }
 
   /** Continues a run that is still `running` in the journal (a paper or live process restarted after a crash). */
   resumeRun(runId: string): void {
-    const row = this.db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
+    const row = this.db.prepare('SELECT status, source FROM runs WHERE run_id = ?').get(runId) as { status: string; source: TradeSource } | undefined;
     if (row === undefined) throw new InputError('NOT_FOUND', 'run id', `there is no run ${runId} in the journal`, 'Run `microfut journal runs` to see run ids');
     if (row.status !== 'running') throw new InputError('INVALID_OPTION', 'run id', `run ${runId} is already ${row.status}`, 'Start a new run instead');
-    this.openRuns.add(runId);
+    this.openRuns.set(runId, row.source);
   }
 
   /**
-   * Appends one run event. An OrderIntent is committed before this returns (with everything buffered before it):
-   * the order may be sent only after the journal holds its client id, so a restart finds it instead of resending.
+   * Appends one run event. In a paper or live run an OrderIntent is committed before this returns (with everything
+   * buffered before it): the order may be sent only after the journal holds its client id, so a restart finds it
+   * instead of resending. A backtest sends nothing anywhere, so its intents wait for the batch like other events.
    */
   append(event: RunEvent): void {
-    this.requireOpen(event.runId);
+    const source = this.requireOpen(event.runId);
     this.enqueue(event);
-    if (event.type === 'OrderIntent') this.flush();
+    if (event.type === 'OrderIntent' && source !== 'backtest') this.flush();
   }
 
   /** Records a closed round trip with the plan details the trip itself does not carry. Tags are normalised. */
@@ -125,7 +127,16 @@ export class JournalWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.commit(batch);
+    try {
+      this.commit(batch);
+    } catch (e) {
+      // A constraint (a client id used twice in a run, a note on a trade that is not there) is the caller's bug.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+        throw new InvariantError('events that keep the journal consistent (client ids unique within a run)', `${code}: ${(e as Error).message}; the batch of ${batch.length} events was not written`);
+      }
+      throw e;
+    }
     this.written += batch.length;
     this.transactions += 1;
   }
@@ -139,7 +150,9 @@ export class JournalWriter {
     if (this.buffer.length >= this.batchSize) this.flush();
   }
 
-  private requireOpen(runId: string): void {
-    if (!this.openRuns.has(runId)) throw new InvariantError(`run ${runId} started (or resumed) on this writer and not finished`, 'an event for it');
+  private requireOpen(runId: string): TradeSource {
+    const source = this.openRuns.get(runId);
+    if (source === undefined) throw new InvariantError(`run ${runId} started (or resumed) on this writer and not finished`, 'an event for it');
+    return source;
   }
 }

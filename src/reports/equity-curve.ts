@@ -13,6 +13,17 @@ export interface EquityCurve {
 }
 
 /**
+ * The curve of equity sampled at each bar's close (the engine's `equity` column). A sample is stamped with the
+ * bar's last millisecond, openTimeMs + intervalMs - 1 (Binance's close_time), so the close of the 23:59 bar
+ * falls in its own UTC day when the curve is resampled, not in the next one.
+ */
+export function equityAtBarCloses(openTimeMs: Float64Array, intervalMs: number, equity: Float64Array): EquityCurve {
+  const timeMs = new Float64Array(openTimeMs.length);
+  for (let i = 0; i < openTimeMs.length; i++) timeMs[i] = openTimeMs[i]! + intervalMs - 1;
+  return { timeMs, equity };
+}
+
+/**
  * Checks what the metrics rely on: equal lengths, at least one sample, finite values, non-decreasing times and a
  * positive first equity (every percentage is relative to it). Throws an InputError naming `label`.
  */

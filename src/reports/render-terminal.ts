@@ -35,7 +35,7 @@ export function renderTextTable(header: readonly string[] | undefined, rows: rea
       .join('  ')
       .trimEnd();
   const out = all.map(line);
-  if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  ').trimEnd());
   return `${out.join('\n')}\n`;
 }
 
@@ -101,11 +101,20 @@ export function renderSplits(report: SplitReport): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** The leaks, biggest first, with the trades behind each. */
-export function renderLeaks(leaks: readonly Leak[]): string {
-  if (leaks.length === 0) return 'no leaks: no group of trades known at entry lost money\n';
+/** Trade ids as a list, the first `max` of them and how many more (the data keeps them all). */
+function idList(ids: readonly number[], max: number): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} ... (${ids.length - max} more)`;
+}
+
+/** The leaks, biggest first, with the trades behind each (up to `maxIds` ids a leak). */
+export function renderLeaks(leaks: readonly Leak[], maxIds = 20): string {
+  if (leaks.length === 0) return 'no leaks: no group of trades known at entry lost money while doing worse than the rest\n';
   return leaks
-    .map((l, i) => `${i + 1}. ${DIMENSION_TITLES[l.dimension]} = ${l.key}: skipping ${l.count} trades adds ${l.gain} (win rate ${l.winRatePct === undefined ? '-' : `${l.winRatePct.toFixed(1)}%`}); trades ${l.tradeIds.join(', ')}\n`)
+    .map((l, i) => {
+      const win = l.winRatePct === undefined ? '-' : `${l.winRatePct.toFixed(1)}%`;
+      const flag = l.test.kind === 'tested' && l.test.significantlyWorse ? ` ${WORSE_MARK} worse (p ${l.test.pValue.toFixed(3)})` : '';
+      return `${i + 1}. ${DIMENSION_TITLES[l.dimension]} = ${l.key}: skipping ${l.count} trades adds ${l.gain} (win rate ${win}, average ${l.averageNet ?? '-'}, ${l.belowRest} below the rest)${flag}; trades ${idList(l.tradeIds, maxIds)}\n`;
+    })
     .join('');
 }
 

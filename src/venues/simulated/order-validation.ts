@@ -1,7 +1,7 @@
 // The simulated venue's checks when an order arrives, with the venue's reasons (RejectCode): grid, quantity limits,
 // minimum notional, reduce-only direction, leverage and initial margin against the available balance. Pure: must
 // never change the account or the book. Post-only, IOC and FOK are judged by the fill models against the market.
-import type { Money } from '../../core/money.js';
+import { formatMoney, type Money } from '../../core/money.js';
 import { maxLeverageFor } from '../../domain/margin.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { PositionMode, RejectCode } from '../venue.js';
@@ -111,7 +111,7 @@ export function validateOrder(ctx: ValidationContext, spec: OrderSpec, reduceOnl
     const notional = ia.math.notional(spec.qtyLots, priceTicks);
     const minUnits = Number(s.minNotional.units) * 10 ** (8 - s.minNotional.scale);
     if (notional < minUnits) {
-      return { code: 'MIN_NOTIONAL', reason: `notional ${notional / 1e8} ${s.settle} is below the minimum ${minUnits / 1e8} ${s.settle}` };
+      return { code: 'MIN_NOTIONAL', reason: `notional ${formatMoney(notional)} ${s.settle} is below the minimum ${formatMoney(minUnits as Money)} ${s.settle}` };
     }
   }
   if (reduceOnly) {
@@ -128,7 +128,7 @@ export function validateOrder(ctx: ValidationContext, spec: OrderSpec, reduceOnl
   }
   const required = ctx.initialMargin(opening, priceTicks);
   if (required > ctx.availableMargin) {
-    return { code: 'INSUFFICIENT_MARGIN', reason: `initial margin ${required / 1e8} ${s.settle} is above the available ${ctx.availableMargin / 1e8} ${s.settle}` };
+    return { code: 'INSUFFICIENT_MARGIN', reason: `initial margin ${formatMoney(required)} ${s.settle} is above the available ${formatMoney(ctx.availableMargin)} ${s.settle}` };
   }
   return undefined;
 }

@@ -196,9 +196,10 @@ export class SimCommands {
       return;
     }
     const entry = this.add(m, b.entry, arrivalMs, referenceTicks, this.reduceOnly(b.entry));
+    const tp = b.takeProfit === undefined ? undefined : this.add(m, b.takeProfit, arrivalMs, referenceTicks, true);
     const stop = this.add(m, b.stopLoss, arrivalMs, referenceTicks, true);
-    if (b.takeProfit === undefined) m.book.attach(entry.slot, stop.slot);
-    else m.book.bracket(entry.slot, this.add(m, b.takeProfit, arrivalMs, referenceTicks, true).slot, stop.slot);
+    if (tp === undefined) m.book.attach(entry.slot, stop.slot);
+    else m.book.bracket(entry.slot, tp.slot, stop.slot);
   }
 
   private cancel(m: SimMarket, clientId: string, t: number): void {

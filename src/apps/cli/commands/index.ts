@@ -1,5 +1,6 @@
 // The list of CLI commands. Each command lives in its own file and registers its flags here (one line each).
 import type { Command } from 'commander';
+import { registerBacktest } from './backtest.js';
 import { registerContract } from './contract.js';
 import { registerData } from './data.js';
 import { registerIndicator } from './indicator.js';
@@ -13,6 +14,7 @@ import { registerScalePlan } from './scale-plan.js';
 export function registerCommands(program: Command): void {
   void program;
   // register<Name>(program);
+  registerBacktest(program);
   registerContract(program);
   registerData(program);
   registerIndicator(program);

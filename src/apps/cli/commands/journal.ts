@@ -79,6 +79,8 @@ export function durationText(ms: number): string {
   return `${Math.floor(s / 86_400)}d ${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
 }
 
+/** The one asset all of a run's money is in; undefined when its instruments settle in different assets. */
+const singleSettle = (assets: readonly string[]): string | undefined => (new Set(assets).size === 1 ? assets[0] : undefined);
 const minuteText = (ms: number): string => formatIsoMs(ms).slice(0, 16).replace('T', ' ');
 const amount = (m: Money | undefined, asset: string | undefined): string =>
   m === undefined ? '-' : asset === undefined ? formatMoney(m, 2) : `${formatMoney(m, 2)} ${asset}`;
@@ -235,7 +237,7 @@ async function runs(f: JournalFlags): Promise<void> {
         minuteText(r.startedMs),
         r.status,
         String(r.tradeCount),
-        amount(r.netPnl, r.instruments.length === 1 ? r.instruments[0]?.settle : undefined),
+        amount(r.netPnl, singleSettle(r.instruments.map((i) => i.settle))),
         String(r.eventCount),
       ]),
     );

@@ -1,0 +1,382 @@
+// Speed of the full backtest engine (strategy API, order objects, bracket, fees, funding and liquidation checks, event
+// log kept) on real BTCUSDT 1m bars tiled to ~1 M and ~5 M, against a bare typed-array loop of the same rules and
+// grademark 0.3 (npm) in the same run; median of 5 runs; every implementation is checked trade for trade.
+// Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/engine.js   (BENCH_RUNS, BENCH_SIZES to change)
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { Money } from '../src/core/money.js';
+import { loadRegistry } from '../src/data/spec-files.js';
+import { Engine, type EngineBars } from '../src/engine/engine.js';
+import type { StrategyDefinition } from '../src/engine/strategy.js';
+import emaCross from '../src/strategies/ema-cross.js';
+import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZES = (process.env.BENCH_SIZES ?? '1000000,5000000').split(',').map(Number);
+const SPEC = loadRegistry().get('BINANCE:BTCUSDT');
+/** BTCUSDT: tick 0.1, lot 0.001: one tick on one lot is 0.0001 USDT = 10,000 units of 1e-8. */
+const UNITS_PER_TICK_LOT = 10_000;
+const TAKER = SPEC.fees.taker;
+const MAKER = SPEC.fees.maker;
+const FAST = 9;
+const SLOW = 21;
+
+interface Input {
+  readonly bars: EngineBars;
+  readonly fundingTimeMs: Float64Array;
+  readonly fundingRate: Float64Array;
+}
+
+/** Trades as columns, for the trade-for-trade check. */
+interface Trades {
+  count: number;
+  entryTimeMs: number[];
+  exitTimeMs: number[];
+  entryTicks: number[];
+  exitTicks: number[];
+  /** Net P&L of the closed trades, USDT (fees applied). */
+  netUsdt: number;
+}
+
+function sharedDataDir(): string {
+  if (process.env.MICROFUT_SHARED_DATA) return process.env.MICROFUT_SHARED_DATA;
+  // dist/bench/engine.js -> repo root is two levels up; ../shared/data beside the checkout.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
+}
+
+function csv(path: string): number[][] {
+  const text = path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8');
+  return text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+}
+
+/** Real 1m bars tiled whole laps to about `target` bars, time shifted forward each lap; funding tiled alike. */
+function loadTiled(target: number): Input {
+  const rows = csv(resolve(sharedDataDir(), 'binance/futures-um/klines/BTCUSDT-1m-2025-05-04_2025-06-24.csv.gz'));
+  const fund = csv(resolve(sharedDataDir(), 'binance/futures-um/fundingRate/BTCUSDT-fundingRate-2025-03-06_2025-06-24.csv'));
+  const m = rows.length;
+  const laps = Math.max(1, Math.round(target / m));
+  const n = laps * m;
+  const t0 = rows[0]![0]!;
+  const spanMs = rows[m - 1]![0]! - t0 + 60_000;
+  const col = (): Float64Array => new Float64Array(n);
+  const bars = { length: n, openTimeMs: col(), open: col(), high: col(), low: col(), close: col(), volume: col(), openTicks: col(), highTicks: col(), lowTicks: col(), closeTicks: col() };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i % m]!;
+    bars.openTimeMs[i] = r[0]! + Math.floor(i / m) * spanMs;
+    bars.open[i] = r[1]!;
+    bars.high[i] = r[2]!;
+    bars.low[i] = r[3]!;
+    bars.close[i] = r[4]!;
+    bars.volume[i] = r[5]!;
+    bars.openTicks[i] = Math.round(r[1]! * 10);
+    bars.highTicks[i] = Math.round(r[2]! * 10);
+    bars.lowTicks[i] = Math.round(r[3]! * 10);
+    bars.closeTicks[i] = Math.round(r[4]! * 10);
+  }
+  const inLap = fund.filter((f) => f[0]! >= t0 && f[0]! < t0 + spanMs);
+  const fundingTimeMs = new Float64Array(inLap.length * laps);
+  const fundingRate = new Float64Array(inLap.length * laps);
+  for (let k = 0; k < fundingTimeMs.length; k++) {
+    fundingTimeMs[k] = inLap[k % inLap.length]![0]! + Math.floor(k / inLap.length) * spanMs;
+    fundingRate[k] = inLap[k % inLap.length]![1]!;
+  }
+  return { bars, fundingTimeMs, fundingRate };
+}
+
+/** The full engine: SimulatedVenue + Engine + the built-in ema-cross, as `microfut backtest` runs it. */
+function runMicrofut(input: Input): Trades {
+  const venue = new SimulatedVenue({ instruments: [{ spec: SPEC, funding: { timeMs: input.fundingTimeMs, rate: input.fundingRate } }], config: { funding: 'off' } });
+  const engine = new Engine({
+    venue,
+    instruments: [SPEC],
+    bars: input.bars,
+    barIntervalMs: 60_000,
+    strategy: emaCross as unknown as StrategyDefinition,
+    params: { fast: FAST, slow: SLOW, tpPct: 0.2, slPct: 0.15, notional: 1000, sides: 'both' },
+    startingBalance: 1_000_000_000_000 as Money,
+    seed: 1,
+    runId: 'bench',
+    source: 'backtest',
+  });
+  const n = input.bars.length;
+  for (let i = 0; i < n; i++) {
+    venue.onBar(0, input.bars, i);
+    engine.onBar(i);
+  }
+  const r = engine.finish();
+  const t: Trades = { count: r.trips.length, entryTimeMs: [], exitTimeMs: [], entryTicks: [], exitTicks: [], netUsdt: 0 };
+  for (const trip of r.trips) {
+    t.entryTimeMs.push(trip.entryTimeMs);
+    t.exitTimeMs.push(trip.exitTimeMs);
+    t.entryTicks.push(Math.round(trip.entryPrice * 10));
+    t.exitTicks.push(Math.round(trip.exitPrice * 10));
+    t.netUsdt += trip.netPnl / 1e8;
+  }
+  return t;
+}
+
+/** EMA cross signals at each close (+1 up-cross, -1 down-cross, 0 none), TA-Lib-seeded EMAs, as ema-cross. */
+function signals(close: Float64Array): Int8Array {
+  const n = close.length;
+  const out = new Int8Array(n);
+  let sf = 0;
+  let ss = 0;
+  let f = 0;
+  let s = 0;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const x = close[i]!;
+    const k = i + 1;
+    if (k <= FAST) sf += x;
+    if (k === FAST) f = sf / FAST;
+    else if (k > FAST) f = (x - f) * (2 / (FAST + 1)) + f;
+    if (k <= SLOW) ss += x;
+    if (k === SLOW) s = ss / SLOW;
+    else if (k > SLOW) s = (x - s) * (2 / (SLOW + 1)) + s;
+    if (k < SLOW) continue;
+    const d = f - s;
+    const sign = d > 0 ? 1 : d < 0 ? -1 : 0;
+    out[i] = prev < 0 && sign > 0 ? 1 : prev > 0 && sign < 0 ? -1 : 0;
+    if (sign !== 0) prev = sign;
+  }
+  return out;
+}
+
+const roundRatio = (p: number, num: number, den: number): number => {
+  const q = Math.floor((p * num) / den);
+  return 2 * (p * num - q * den) >= den ? q + 1 : q;
+};
+
+/**
+ * The bare typed-array loop of microfut's rules (stop-first, limit through, exits from the signal close on the entry
+ * bar and from the fill after it, as the engine gives a venue without bracketExitsFromFill; see
+ * test/backtest/reference.test.ts), with its EMAs inline.
+ */
+function runBare(input: Input, exitsFromFillOnEntryBar: boolean): Trades {
+  const b = input.bars;
+  const n = b.length;
+  const o = b.openTicks;
+  const h = b.highTicks;
+  const l = b.lowTicks;
+  const c = b.closeTicks;
+  const sig = signals(b.close);
+  const t: Trades = { count: 0, entryTimeMs: [], exitTimeMs: [], entryTicks: [], exitTicks: [], netUsdt: 0 };
+  let pending = 0;
+  let signalTicks = 0;
+  let lots = 0;
+  let entry = 0;
+  let entryTime = 0;
+  let tp = 0;
+  let sl = 0;
+  let trip = 0;
+  const close = (i: number, price: number, rate: number): void => {
+    trip += lots * (price - entry) * UNITS_PER_TICK_LOT - Math.ceil(Math.abs(lots) * price * UNITS_PER_TICK_LOT * rate - 1e-6);
+    t.count++;
+    t.entryTimeMs.push(entryTime);
+    t.exitTimeMs.push(b.openTimeMs[i]!);
+    t.entryTicks.push(entry);
+    t.exitTicks.push(price);
+    t.netUsdt += trip / 1e8;
+    lots = 0;
+  };
+  const rest = (i: number): void => {
+    if (lots > 0 ? l[i]! <= sl : h[i]! >= sl) close(i, sl, TAKER);
+    else if (lots > 0 ? h[i]! > tp : l[i]! < tp) close(i, tp, MAKER);
+  };
+  const exitsFrom = (p: number): void => {
+    tp = lots > 0 ? roundRatio(p, 1002, 1000) : roundRatio(p, 998, 1000);
+    sl = lots > 0 ? roundRatio(p, 9985, 10000) : roundRatio(p, 10015, 10000);
+  };
+  for (let i = 0; i < n; i++) {
+    if (lots !== 0) {
+      if (lots > 0 ? o[i]! <= sl : o[i]! >= sl) close(i, o[i]!, TAKER);
+      else if (lots > 0 ? o[i]! > tp : o[i]! < tp) close(i, tp, MAKER);
+      else rest(i);
+    } else if (pending !== 0) {
+      lots = pending;
+      pending = 0;
+      entry = o[i]!;
+      entryTime = b.openTimeMs[i]!;
+      trip = -Math.ceil(Math.abs(lots) * entry * UNITS_PER_TICK_LOT * TAKER - 1e-6);
+      exitsFrom(exitsFromFillOnEntryBar ? entry : signalTicks);
+      rest(i);
+      if (lots !== 0) exitsFrom(entry);
+    }
+    if (sig[i] !== 0 && lots === 0 && pending === 0) {
+      pending = sig[i]! * Math.floor(1e7 / c[i]!);
+      signalTicks = c[i]!;
+    }
+  }
+  return t;
+}
+
+/**
+ * grademark's own fill rules as a bare loop (read from node_modules/grademark/build/lib/backtest.js): entry at the
+ * next open; no exit checks on the entry bar; a stop fills at its price whenever low <= stop (no gap rule); the
+ * target when high >= target; no new signal on an exit bar. Exits from the fill, on the tick grid.
+ */
+function runBareGrademarkRules(input: Input): Trades {
+  const b = input.bars;
+  const n = b.length;
+  const sig = signals(b.close);
+  const t: Trades = { count: 0, entryTimeMs: [], exitTimeMs: [], entryTicks: [], exitTicks: [], netUsdt: 0 };
+  let state = 0; // 0 none, 1 enter next bar, 2 in position
+  let dir = 0;
+  let lots = 0;
+  let entry = 0;
+  let entryTime = 0;
+  let tp = 0;
+  let sl = 0;
+  for (let i = 0; i < n; i++) {
+    if (state === 0) {
+      if (sig[i] !== 0) {
+        state = 1;
+        dir = sig[i]!;
+        lots = Math.floor(1e7 / b.closeTicks[i]!);
+      }
+    } else if (state === 1) {
+      entry = b.openTicks[i]!;
+      entryTime = b.openTimeMs[i]!;
+      tp = dir > 0 ? roundRatio(entry, 1002, 1000) : roundRatio(entry, 998, 1000);
+      sl = dir > 0 ? roundRatio(entry, 9985, 10000) : roundRatio(entry, 10015, 10000);
+      state = 2;
+    } else {
+      let exit = 0;
+      let rate = 0;
+      if (dir > 0 ? b.lowTicks[i]! <= sl : b.highTicks[i]! >= sl) {
+        exit = sl;
+        rate = TAKER;
+      } else if (dir > 0 ? b.highTicks[i]! >= tp : b.lowTicks[i]! <= tp) {
+        exit = tp;
+        rate = MAKER;
+      }
+      if (exit !== 0) {
+        t.count++;
+        t.entryTimeMs.push(entryTime);
+        t.exitTimeMs.push(b.openTimeMs[i]!);
+        t.entryTicks.push(entry);
+        t.exitTicks.push(exit);
+        t.netUsdt += (dir * lots * (exit - entry) * UNITS_PER_TICK_LOT - feeUnits(lots, entry, TAKER) - feeUnits(lots, exit, rate)) / 1e8;
+        state = 0;
+      }
+    }
+  }
+  return t;
+}
+
+const feeUnits = (lots: number, ticks: number, rate: number): number => Math.ceil(lots * ticks * UNITS_PER_TICK_LOT * rate - 1e-6);
+
+/** grademark 0.3 from npm over a data-forge DataFrame; fees applied to its trade list afterwards (it has none). */
+async function runGrademark(input: Input): Promise<Trades> {
+  const { backtest } = (await import('grademark')) as unknown as { backtest: (s: unknown, df: unknown) => GradeTrade[] };
+  const { DataFrame } = (await import('data-forge')) as unknown as { DataFrame: new (o: { values: unknown[] }) => unknown };
+  const b = input.bars;
+  const sig = signals(b.close);
+  const rows: { time: number; open: number; high: number; low: number; close: number; signal: number; lots: number }[] = new Array(b.length);
+  for (let i = 0; i < b.length; i++) {
+    rows[i] = { time: b.openTimeMs[i]!, open: b.openTicks[i]!, high: b.highTicks[i]!, low: b.lowTicks[i]!, close: b.closeTicks[i]!, signal: sig[i]!, lots: Math.floor(1e7 / b.closeTicks[i]!) };
+  }
+  const lotsAt = new Map<number, number>();
+  const strategy = {
+    entryRule: (enter: (o: { direction: string }) => void, args: { bar: (typeof rows)[number] }) => {
+      if (args.bar.signal !== 0) {
+        lotsAt.set(args.bar.time + 60_000, args.bar.lots);
+        enter({ direction: args.bar.signal > 0 ? 'long' : 'short' });
+      }
+    },
+    exitRule: () => undefined,
+    // Distances chosen so that the exits land on the tick grid, as microfut rounds them.
+    stopLoss: (a: { entryPrice: number; position: { direction: string } }) =>
+      a.position.direction === 'long' ? a.entryPrice - roundRatio(a.entryPrice, 9985, 10000) : roundRatio(a.entryPrice, 10015, 10000) - a.entryPrice,
+    profitTarget: (a: { entryPrice: number; position: { direction: string } }) =>
+      a.position.direction === 'long' ? roundRatio(a.entryPrice, 1002, 1000) - a.entryPrice : a.entryPrice - roundRatio(a.entryPrice, 998, 1000),
+  };
+  const trades = backtest(strategy, new DataFrame({ values: rows }));
+  const t: Trades = { count: trades.length, entryTimeMs: [], exitTimeMs: [], entryTicks: [], exitTicks: [], netUsdt: 0 };
+  for (const tr of trades) {
+    const lots = lotsAt.get(tr.entryTime)!;
+    const dir = tr.direction === 'long' ? 1 : -1;
+    t.entryTimeMs.push(tr.entryTime);
+    t.exitTimeMs.push(tr.exitTime);
+    t.entryTicks.push(tr.entryPrice);
+    t.exitTicks.push(tr.exitPrice);
+    const exitRate = tr.exitReason === 'stop-loss' ? TAKER : MAKER;
+    t.netUsdt += (dir * lots * (tr.exitPrice - tr.entryPrice) * UNITS_PER_TICK_LOT - feeUnits(lots, tr.entryPrice, TAKER) - feeUnits(lots, tr.exitPrice, exitRate)) / 1e8;
+  }
+  return t;
+}
+
+interface GradeTrade {
+  readonly direction: string;
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly exitReason: string;
+}
+
+/** The first trade where two lists differ, or undefined when they agree trade for trade. */
+function firstDifference(a: Trades, b: Trades): string | undefined {
+  const n = Math.max(a.count, b.count);
+  for (let i = 0; i < n; i++) {
+    const x = [a.entryTimeMs[i], a.exitTimeMs[i], a.entryTicks[i], a.exitTicks[i]];
+    const y = [b.entryTimeMs[i], b.exitTimeMs[i], b.entryTicks[i], b.exitTicks[i]];
+    if (x.some((v, k) => v !== y[k])) return `trade ${i + 1}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
+  }
+  return undefined;
+}
+
+const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+
+async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUNS): Promise<{ barsPerSecond: number; trades: Trades }> {
+  let trades = await fn();
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    trades = await fn();
+    rates.push(n / ((performance.now() - t0) / 1000));
+  }
+  return { barsPerSecond: median(rates), trades };
+}
+
+const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
+
+async function main(): Promise<void> {
+  const fromFill = new SimulatedVenue({ instruments: [{ spec: SPEC }] }).capabilities.bracketExitsFromFill === true;
+  console.log(`real BTCUSDT 1m bars (2025-05-04..2025-06-24) tiled; EMA(${FAST})/EMA(${SLOW}) cross, bracket TP 0.2 % / SL 0.15 %, 1000 USDT a trade, taker ${TAKER * 100} % / maker ${MAKER * 100} %`);
+  console.log(`median of ${RUNS} runs after one warm-up; node ${process.version}\n`);
+  console.log('| bars | implementation | bars/s | trades | net P&L (USDT) | agrees trade for trade |');
+  console.log('| ---: | --- | ---: | ---: | ---: | --- |');
+  for (const size of SIZES) {
+    const input = loadTiled(size);
+    const n = input.bars.length;
+    const bare = await measure(n, () => runBare(input, fromFill));
+    const engine = await measure(n, () => runMicrofut(input));
+    const bareG = await measure(n, () => runBareGrademarkRules(input));
+    const row = (name: string, m: { barsPerSecond: number; trades: Trades }, agree: string): void =>
+      console.log(`| ${n} | ${name} | ${fmtRate(m.barsPerSecond)} | ${m.trades.count} | ${m.trades.netUsdt.toFixed(2)} | ${agree} |`);
+    row('bare typed-array loop (microfut rules)', bare, 'reference');
+    row('microfut full engine (venue + engine + ema-cross)', engine, firstDifference(engine.trades, bare.trades) ?? 'yes');
+    row('bare typed-array loop (grademark rules)', bareG, 'reference for grademark');
+    if (n <= 2_000_000 || process.env.BENCH_GRADEMARK_ALL === '1') {
+      const grade = await measure(n, () => runGrademark(input), n <= 2_000_000 ? RUNS : 1);
+      row('grademark 0.3 (npm, fees applied after)', grade, firstDifference(grade.trades, bareG.trades) ?? 'yes');
+      console.log(`|  | microfut engine / grademark | ${(engine.barsPerSecond / grade.barsPerSecond).toFixed(0)}x |  |  |  |`);
+    }
+  }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    const input = loadTiled(1_000_000);
+    runMicrofut(input);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    runMicrofut(input);
+    const after = process.memoryUsage().heapUsed;
+    console.log(`\nheap kept after one 1 M-bar engine run (equity curve, event log, trips; no gc in between): ${((after - before) / 1048576).toFixed(1)} MiB`);
+  }
+}
+
+void main();

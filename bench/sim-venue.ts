@@ -1,0 +1,227 @@
+// Speed of the whole simulated venue (commands, fill model, account, fees, funding and liquidation checks, events to
+// a sink) on real data: BTCUSDT 1m bars tiled to ~1 M with the real funding history, (a) a quiet venue with no
+// orders, (b) an always-in-the-market long bracket (TP 0.2 %, stop 0.15 %), with the independent plain loop of the
+// golden test as the reference (trade count must agree); and LTCUSDT trades tiled to ~1 M replayed with one resting
+// limit. Median of 5 runs, heap growth after a full gc.
+// Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/sim-venue.js
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { parseDecimal } from '../src/core/decimal.js';
+import { gridFromStep, type Lots, type Ticks } from '../src/core/grid.js';
+import type { InstrumentSpec } from '../src/domain/instrument.js';
+import type { OrderSpec } from '../src/domain/order.js';
+import type { TickBarColumns } from '../src/venues/simulated/bar-fill-model.js';
+import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
+import type { TickTradeColumns } from '../src/venues/simulated/trade-fill-model.js';
+import type { VenueEvent } from '../src/venues/venue.js';
+
+const TARGET = 1_000_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function sharedDataDir(): string {
+  if (process.env.MICROFUT_SHARED_DATA) return process.env.MICROFUT_SHARED_DATA;
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
+}
+
+function rows(relative: string): number[][] {
+  const path = resolve(sharedDataDir(), relative);
+  const raw = readFileSync(path);
+  const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+}
+
+function spec(symbol: string, tick: string): InstrumentSpec {
+  return {
+    id: `BINANCE:${symbol}`,
+    venue: 'BINANCE',
+    symbol,
+    ccxtSymbol: `${symbol}:USDT`,
+    description: 'bench instrument (BTCUSDT-like terms)',
+    base: 'X',
+    quote: 'USDT',
+    settle: 'USDT',
+    contractType: 'linear',
+    contractSize: parseDecimal('1')!,
+    tick: gridFromStep(tick)!,
+    lot: gridFromStep('0.001')!,
+    minQtyLots: 1,
+    margin: { kind: 'tiered', maxLeverage: 125, brackets: [{ bracket: 1, notionalFloor: 0, notionalCap: Number.POSITIVE_INFINITY, maintRate: 0.004, cum: 0, maxLeverage: 125 }] },
+    fees: { maker: 0.0002, taker: 0.0005 },
+    liquidationFeeRate: 0.0125,
+    funding: { kind: 'periodic', intervalHours: 8 },
+    expiry: { kind: 'perpetual' },
+    source: { url: 'https://example.invalid/bench', note: 'bench', retrieved: '2025-01-01' },
+  };
+}
+
+interface TiledBars extends TickBarColumns {
+  readonly n: number;
+  readonly funding: { readonly timeMs: Float64Array; readonly rate: Float64Array };
+}
+
+function loadBars(): TiledBars {
+  const r = rows('binance/futures-um/klines/BTCUSDT-1m-2025-05-04_2025-06-24.csv.gz');
+  const f = rows('binance/futures-um/fundingRate/BTCUSDT-fundingRate-2025-03-06_2025-06-24.csv').filter((x) => x[0]! > r[0]![0]! && x[0]! <= r[r.length - 1]![0]!);
+  const m = r.length;
+  const laps = Math.max(1, Math.round(TARGET / m));
+  const n = laps * m;
+  const span = r[m - 1]![0]! - r[0]![0]! + 60_000;
+  const col = (k: number, scale: number): Float64Array => Float64Array.from({ length: n }, (_, i) => Math.round(r[i % m]![k]! * scale));
+  return {
+    n,
+    openTimeMs: Float64Array.from({ length: n }, (_, i) => r[i % m]![0]! + Math.floor(i / m) * span),
+    openTicks: col(1, 10),
+    highTicks: col(2, 10),
+    lowTicks: col(3, 10),
+    closeTicks: col(4, 10),
+    funding: {
+      timeMs: Float64Array.from({ length: laps * f.length }, (_, i) => f[i % f.length]![0]! + Math.floor(i / f.length) * span),
+      rate: Float64Array.from({ length: laps * f.length }, (_, i) => f[i % f.length]![1]!),
+    },
+  };
+}
+
+interface Outcome {
+  readonly trades: number;
+  readonly events: number;
+}
+
+function quietVenue(bars: TiledBars): Outcome {
+  const venue = new SimulatedVenue({ instruments: [{ spec: spec('BTCUSDT', '0.1'), funding: bars.funding }] });
+  let events = 0;
+  venue.connect({ onVenueEvent: () => events++ });
+  for (let i = 0; i < bars.n; i++) venue.onBar(0, bars, i);
+  return { trades: 0, events };
+}
+
+/** The driver: whenever flat at a close, a market entry with a TP limit and a stop from that close (golden-test prices). */
+function bracketVenue(bars: TiledBars): Outcome {
+  // A balance the fees of 70 k round trips cannot exhaust, so no entry is refused for margin.
+  const venue = new SimulatedVenue({ instruments: [{ spec: spec('BTCUSDT', '0.1'), funding: bars.funding }], config: { startingBalance: '1000000' } });
+  let flat = true;
+  let trades = 0;
+  let events = 0;
+  venue.connect({
+    onVenueEvent: (e: VenueEvent) => {
+      events++;
+      if (e.type === 'OrderFilled' && e.clientId.charCodeAt(0) !== 101) {
+        flat = true;
+        trades++;
+      }
+    },
+  });
+  const base = { instrument: 'BINANCE:BTCUSDT', qtyLots: 10 as Lots } as const;
+  let k = 0;
+  for (let i = 0; i < bars.n; i++) {
+    venue.onBar(0, bars, i);
+    if (!flat) continue;
+    const c = bars.closeTicks[i]!;
+    k++;
+    const entry: OrderSpec = { ...base, clientId: `e${k}`, action: 'buy', effect: 'open-or-reduce', type: 'market' };
+    const takeProfit: OrderSpec = { ...base, clientId: `t${k}`, action: 'sell', effect: 'reduce-only', type: 'limit', limitTicks: Math.floor((c * 1002 + 500) / 1000) as Ticks, timeInForce: 'GTC' };
+    const stopLoss: OrderSpec = { ...base, clientId: `s${k}`, action: 'sell', effect: 'reduce-only', type: 'stop-market', triggerTicks: Math.floor((c * 9985 + 5000) / 10000) as Ticks };
+    venue.send({ type: 'SubmitBracket', tsLocal: bars.openTimeMs[i]! + 59_999, bracket: { entry, takeProfit, stopLoss } });
+    flat = false;
+  }
+  return { trades, events };
+}
+
+/** The golden test's plain loop without funding and fees: the trade count reference. */
+function plainLoop(bars: TiledBars): Outcome {
+  let trades = 0;
+  let state = 0; // 0 flat, 1 pending, 2 long
+  let tp = 0;
+  let sl = 0;
+  for (let i = 0; i < bars.n; i++) {
+    const o = bars.openTicks[i]!;
+    const h = bars.highTicks[i]!;
+    const l = bars.lowTicks[i]!;
+    if (state === 1) {
+      state = 2;
+      if (tp <= o || o <= sl || l <= sl || h > tp) state = 0;
+    } else if (state === 2) {
+      if (o > tp || o <= sl || l <= sl || h > tp) state = 0;
+    }
+    if (state === 0 && i > 0 && (tp !== 0 || sl !== 0)) trades++;
+    if (state === 0) {
+      const c = bars.closeTicks[i]!;
+      tp = Math.floor((c * 1002 + 500) / 1000);
+      sl = Math.floor((c * 9985 + 5000) / 10000);
+      state = 1;
+    }
+  }
+  return { trades, events: 0 };
+}
+
+function loadTrades(): TickTradeColumns & { readonly n: number } {
+  const r = rows('binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz');
+  const m = r.length;
+  const laps = Math.max(1, Math.round(TARGET / m));
+  const n = laps * m;
+  const span = r[m - 1]![0]! - r[0]![0]! + 1;
+  return {
+    n,
+    timeMs: Float64Array.from({ length: n }, (_, i) => r[i % m]![0]! + Math.floor(i / m) * span),
+    priceTicks: Float64Array.from({ length: n }, (_, i) => Math.round(r[i % m]![1]! * 100)),
+    qtyLots: Float64Array.from({ length: n }, (_, i) => r[i % m]![2]! * 1000),
+  };
+}
+
+function tradeReplay(trades: TickTradeColumns & { readonly n: number }): Outcome {
+  const venue = new SimulatedVenue({ instruments: [{ spec: spec('LTCUSDT', '0.01') }], config: { fill: { kind: 'trades', queue: 'none', slippageTicks: 0 } } });
+  let events = 0;
+  venue.connect({ onVenueEvent: () => events++ });
+  const order: OrderSpec = { clientId: 'rest', instrument: 'BINANCE:LTCUSDT', action: 'buy', qtyLots: 1000 as Lots, effect: 'open-or-reduce', type: 'limit', limitTicks: 1000 as Ticks, timeInForce: 'GTC' };
+  venue.send({ type: 'SubmitOrder', order, tsLocal: trades.timeMs[0]! });
+  for (let i = 0; i < trades.n; i++) venue.onTrade(0, trades, i);
+  return { trades: 0, events };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function measure(count: number, fn: () => Outcome): { perSecond: number; outcome: Outcome; heapKiB: number | undefined } {
+  let outcome = fn();
+  const rates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    outcome = fn();
+    rates.push(count / ((performance.now() - t0) / 1000));
+  }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let heapKiB: number | undefined;
+  if (gc) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    fn();
+    heapKiB = Math.round((process.memoryUsage().heapUsed - before) / 1024);
+  }
+  return { perSecond: median(rates), outcome, heapKiB };
+}
+
+function main(): void {
+  const bars = loadBars();
+  const trades = loadTrades();
+  console.log(`${bars.n} bars (real BTCUSDT 1m 2025-05-04..06-24, tiled, ${bars.funding.timeMs.length} real funding settlements), ${trades.n} trades (real LTCUSDT aggTrades, tiled); median of ${RUNS}\n`);
+  const rows: [string, ReturnType<typeof measure>, number][] = [
+    ['plain loop (reference, no fees)', measure(bars.n, () => plainLoop(bars)), bars.n],
+    ['venue, no orders', measure(bars.n, () => quietVenue(bars)), bars.n],
+    ['venue, always-in bracket', measure(bars.n, () => bracketVenue(bars)), bars.n],
+    ['venue, trade tape + resting limit', measure(trades.n, () => tradeReplay(trades)), trades.n],
+  ];
+  console.log('| run | events/s (M) | round trips | venue events | heap growth (KiB, one run after gc) |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, r] of rows) {
+    console.log(`| ${name} | ${(r.perSecond / 1e6).toFixed(2)} | ${r.outcome.trades} | ${r.outcome.events} | ${r.heapKiB ?? 'n/a (run with --expose-gc)'} |`);
+  }
+  const ref = rows[0]![1].outcome.trades;
+  const got = rows[2]![1].outcome.trades;
+  console.log(`\nround trips: venue ${got}, plain loop ${ref}: ${got === ref ? 'agree' : 'DISAGREE'}`);
+}
+
+main();

@@ -1,0 +1,170 @@
+// `microfut backtest`: flags -> the backtest config schema -> run (with a progress bar on a terminal) -> summary
+// tables or one JSON object, and the output files with --out. Wiring only: every bad flag is refused before the run
+// starts, and nothing is written unless the whole run succeeded.
+import type { Command } from 'commander';
+import { InputError } from '../../../core/errors.js';
+
+interface BacktestFlags {
+  readonly strategy?: string;
+  readonly instrument?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly data?: string;
+  readonly fundingFile?: string;
+  readonly fill?: string;
+  readonly intrabar?: string;
+  readonly limitFill?: string;
+  readonly param: string[];
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly feeMaker?: string;
+  readonly feeTaker?: string;
+  readonly funding?: string;
+  readonly equity?: string;
+  readonly leverage?: string;
+  readonly positionMode?: string;
+  readonly marginMode?: string;
+  readonly latencyMs?: string;
+  readonly seed?: string;
+  readonly specs?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A numeric flag: undefined when absent, an InputError naming the flag when not a number. */
+function numberFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim().replace(/%$/, '');
+  const x = Number(text);
+  if (text === '' || !Number.isFinite(x)) throw new InputError('INVALID_NUMBER', flag, `"${raw}" is not a number`, `pass a number to ${flag}`);
+  return x;
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description('run a strategy over real bars through the simulated venue: fees, funding, margin and liquidation included')
+    .option('--strategy <name|file>', 'built-in strategy (ema-cross) or the path of a strategy module (.js)')
+    .option('--instrument <id>', 'instrument id, e.g. BINANCE:BTCUSDT')
+    .option('--from <utc>', 'first bar, UTC date or time, inclusive (default: the start of the data)')
+    .option('--to <utc>', 'end, UTC date or time, exclusive (default: the end of the data)')
+    .option('--data <file|dir>', 'kline file, or a directory laid out like ../shared/data (default: the cache)')
+    .option('--funding-file <file>', 'funding-rate history (default: the fundingRate folder beside the klines, or the cache)')
+    .option('--fill <model>', 'fill model: bar, trades or quotes', 'bar')
+    .option('--intrabar <rule>', 'bar model: stop-first (conservative) or proximity', 'stop-first')
+    .option('--limit-fill <rule>', 'bar model: a limit fills when price trades through it, or touches it', 'through')
+    .option('--param <key=value>', 'a strategy parameter (repeatable), e.g. --param fast=9', collect, [])
+    .option('--out <dir>', 'write trades.csv, equity.csv, events.jsonl and run.json here')
+    .option('--json', 'print one JSON summary object')
+    .option('--fee-maker <pct>', 'maker fee, percent of notional (default: the instrument\'s)')
+    .option('--fee-taker <pct>', 'taker fee, percent of notional (default: the instrument\'s)')
+    .option('--funding <on|off>', 'charge funding from the real funding-rate history', 'on')
+    .option('--equity <amount>', 'starting balance in the settle asset', '10000')
+    .option('--leverage <x>', 'leverage for initial margin', '10')
+    .option('--position-mode <mode>', 'one-way or hedge', 'one-way')
+    .option('--margin-mode <mode>', 'cross or isolated', 'cross')
+    .option('--latency-ms <ms>', 'milliseconds from a decision to its arrival at the venue', '0')
+    .option('--seed <n>', 'seed of the strategy\'s ctx.random', '1')
+    .option('--specs <file>', 'a spec file that adds or overrides instruments')
+    .action(async (flags: BacktestFlags) => {
+      await runCommand(flags);
+    });
+}
+
+async function runCommand(flags: BacktestFlags): Promise<void> {
+  const { parseBacktestConfig } = await import('../../../backtest/backtest-config.js');
+  const { paramTexts } = await import('../../../engine/strategy-params.js');
+  if (flags.strategy === undefined) throw new InputError('MISSING_OPTION', '--strategy', 'is required', 'pass --strategy ema-cross or the path of a strategy module');
+  if (flags.instrument === undefined) throw new InputError('MISSING_OPTION', '--instrument', 'is required', 'pass --instrument, e.g. BINANCE:BTCUSDT');
+  const config = parseBacktestConfig({
+    strategy: flags.strategy,
+    instrument: flags.instrument,
+    ...(flags.from !== undefined ? { from: flags.from } : {}),
+    ...(flags.to !== undefined ? { to: flags.to } : {}),
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(flags.fundingFile !== undefined ? { fundingFile: flags.fundingFile } : {}),
+    fill: flags.fill as never,
+    intrabar: flags.intrabar as never,
+    limitFill: flags.limitFill as never,
+    params: paramTexts(flags.param),
+    ...(flags.out !== undefined ? { out: flags.out } : {}),
+    json: flags.json === true,
+    ...(flags.feeMaker !== undefined ? { feeMakerPct: numberFlag('--fee-maker', flags.feeMaker) } : {}),
+    ...(flags.feeTaker !== undefined ? { feeTakerPct: numberFlag('--fee-taker', flags.feeTaker) } : {}),
+    funding: flags.funding as never,
+    ...(flags.equity !== undefined ? { equity: flags.equity.trim() } : {}),
+    ...(flags.leverage !== undefined ? { leverage: numberFlag('--leverage', flags.leverage) } : {}),
+    positionMode: flags.positionMode as never,
+    marginMode: flags.marginMode as never,
+    ...(flags.latencyMs !== undefined ? { latencyMs: numberFlag('--latency-ms', flags.latencyMs) } : {}),
+    ...(flags.seed !== undefined ? { seed: numberFlag('--seed', flags.seed) } : {}),
+  });
+  const { checkOutDir, summaryJson, writeOutputs } = await import('../../../backtest/outputs.js');
+  if (config.out !== undefined) checkOutDir(config.out);
+  const { loadRegistry } = await import('../../../data/spec-files.js');
+  const { defaultCacheDir } = await import('../../../data/cache.js');
+  const { runBacktest } = await import('../../../backtest/run-backtest.js');
+  const { printJson, printKeyValues, printWarning } = await import('../output.js');
+  const registry = loadRegistry(flags.specs === undefined ? {} : { userSpecsFile: flags.specs });
+  const bar = await progressBar();
+  let run;
+  try {
+    run = await runBacktest(config, { registry, cacheDir: defaultCacheDir() }, {
+      onData: (data) => {
+        if (config.json) return;
+        for (const v of data.verify) {
+          process.stderr.write(`verified ${v.file}: ${v.rows} rows, ${v.gaps === 0 ? 'no gaps' : `${v.gaps} gaps (${v.missingBars} missing bars)`}\n`);
+        }
+        bar?.start(data.bars.length, 0);
+      },
+      onProgress: (done) => bar?.update(done),
+    });
+  } finally {
+    bar?.stop();
+  }
+  const written = config.out !== undefined ? writeOutputs(run, config.out) : [];
+  if (config.json) {
+    printJson({ ...summaryJson(run), ...(written.length > 0 ? { files: written } : {}) });
+    return;
+  }
+  for (const w of run.warnings) printWarning(w);
+  const s = summaryJson(run);
+  const asset = run.spec.settle;
+  const fmt = (x: unknown, unit = ''): string => (x === null || x === undefined ? '-' : `${String(x)}${unit}`);
+  printKeyValues([
+    ['run', run.runId],
+    ['strategy', `${run.strategy.name} ${JSON.stringify(run.strategy.params)}`],
+    ['instrument', run.spec.id],
+    ['range (UTC)', `${fmt(s.from)} .. ${fmt(s.to)}`],
+    ['bars', String(s.bars)],
+    ['trades (closed)', String(s.trades)],
+    ['win rate', s.winRate === null ? '-' : `${((s.winRate as number) * 100).toFixed(2)} %`],
+    ['net P&L', `${fmt(s.netPnl)} ${asset}`],
+    ['average trade (expectancy)', `${fmt(s.averageTrade)} ${asset}`],
+    ['expectancy (R)', fmt(s.expectancyR)],
+    ['profit factor', fmt(s.profitFactor)],
+    ['max drawdown', `${(s.maxDrawdownPct as number).toFixed(2)} %`],
+    ['fees', `${fmt(s.fees)} ${asset}`],
+    ['funding', `${fmt(s.funding)} ${asset}`],
+    ['liquidations', String(s.liquidations)],
+    ['final equity', `${fmt(s.finalEquity)} ${asset}`],
+  ]);
+  for (const o of run.result.openTrips) {
+    process.stdout.write(`open at the end (not counted as a trade): ${o.trip.side} ${o.trip.maxContracts} from ${new Date(o.trip.entryTimeMs).toISOString()}, unrealised net ${(o.trip.netPnl / 1e8).toFixed(2)} ${asset}\n`);
+  }
+  if (run.summary.trades === 0) {
+    const f = run.result.funnel;
+    process.stdout.write(`\nwhy no trades: signals ${f.signals} -> sent ${f.sent} -> accepted by the venue ${f.venueAccepted} -> fills ${f.fills}\n`);
+    const reasons = f.topReasons();
+    if (reasons.length === 0) process.stdout.write('  no order was refused: the strategy never signalled, or its positions never closed\n');
+    for (const r of reasons) process.stdout.write(`  ${r.count} x ${r.reason}\n`);
+  }
+  for (const w of written) process.stdout.write(`wrote ${w}\n`);
+}
+
+/** A progress bar on stderr when it is a terminal and not under CI; undefined otherwise (quiet). */
+async function progressBar(): Promise<{ start(total: number, value: number): void; update(value: number): void; stop(): void } | undefined> {
+  if (process.stderr.isTTY !== true || process.env.CI !== undefined) return undefined;
+  const { default: progress } = await import('cli-progress');
+  return new progress.SingleBar({ stream: process.stderr, format: 'backtest [{bar}] {percentage}% {value}/{total} bars', hideCursor: true }, progress.Presets.shades_classic);
+}

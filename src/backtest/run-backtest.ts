@@ -1,0 +1,134 @@
+// Wires one backtest: config -> instrument and strategy -> verified data -> SimulatedVenue -> Engine, then drives the
+// bars through both (the venue first, so a strategy sees a bar only after the venue processed it) and summarises.
+// Must never write files (outputs.ts does) nor print (the CLI does): progress goes through a callback.
+import { createHash } from 'node:crypto';
+import { InputError } from '../core/errors.js';
+import { moneyFromText, type Money } from '../core/money.js';
+import type { Registry } from '../domain/registry.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
+import { Engine, type EngineResult } from '../engine/engine.js';
+import { parseParams } from '../engine/strategy-params.js';
+import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
+import { timeOf, type BacktestConfig } from './backtest-config.js';
+import { loadBacktestData, type LoadedData } from './load-data.js';
+import { loadStrategy } from './strategy-loader.js';
+import { summarize, type BacktestSummary } from './summary.js';
+
+export interface BacktestHooks {
+  /** Called once the data is loaded and verified, before the run. */
+  onData?(data: LoadedData): void;
+  /** Called every PROGRESS_EVERY bars and at the end. */
+  onProgress?(barsDone: number, barsTotal: number): void;
+}
+
+export interface BacktestDeps {
+  readonly registry: Registry;
+  readonly cacheDir: string;
+}
+
+export interface BacktestRun {
+  readonly config: BacktestConfig;
+  readonly runId: string;
+  readonly spec: InstrumentSpec;
+  readonly strategy: { readonly name: string; readonly origin: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly data: LoadedData;
+  readonly result: EngineResult;
+  readonly summary: BacktestSummary;
+  /** What the venue's models assumed (fill model, mark source, funding), for run.json and the report. */
+  readonly models: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Bars between progress callbacks: a power of two, so the loop tests it with a mask. */
+export const PROGRESS_EVERY = 1 << 16;
+
+/** Runs a validated config. Throws InputError for anything the user can fix; nothing is written. */
+export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, hooks: BacktestHooks = {}): Promise<BacktestRun> {
+  const spec = deps.registry.get(config.instrument);
+  const strategy = await loadStrategy(config.strategy);
+  const params = parseParams(strategy.definition.params, config.params);
+  if (config.fill !== 'bar') {
+    throw new InputError(
+      'INVALID_OPTION',
+      '--fill',
+      `${config.fill} replay is not wired into \`microfut backtest\` yet (the simulated venue has the model; the CLI reads bars only)`,
+      'use --fill bar (the default)',
+    );
+  }
+  const startingBalance = moneyFromText(config.equity);
+  if (startingBalance === undefined || startingBalance <= 0) throw new InputError('OUT_OF_RANGE', '--equity', `${config.equity} is not a positive amount`, 'give a starting balance above 0');
+  const data = await loadBacktestData({
+    spec,
+    interval: strategy.definition.data.bars,
+    ...(config.data !== undefined ? { data: config.data } : {}),
+    ...(config.fundingFile !== undefined ? { fundingFile: config.fundingFile } : {}),
+    fundingOn: config.funding === 'on',
+    ...(config.from !== undefined ? { fromMs: timeOf(config.from) } : {}),
+    ...(config.to !== undefined ? { toMs: timeOf(config.to) } : {}),
+    cacheDir: deps.cacheDir,
+  });
+  hooks.onData?.(data);
+  const runId = runIdOf(config, data);
+  const venue = new SimulatedVenue({
+    instruments: [{ spec, ...(data.funding !== undefined ? { funding: data.funding } : {}) }],
+    config: {
+      fill: { kind: 'bar', intrabar: config.intrabar, limitFill: config.limitFill },
+      latency: config.latencyMs > 0 ? { kind: 'constant', ms: config.latencyMs } : { kind: 'none' },
+      positionMode: config.positionMode,
+      marginMode: config.marginMode,
+      leverage: config.leverage,
+      fees: {
+        ...(config.feeMakerPct !== undefined ? { maker: config.feeMakerPct / 100 } : {}),
+        ...(config.feeTakerPct !== undefined ? { taker: config.feeTakerPct / 100 } : {}),
+      },
+      funding: config.funding,
+      startingBalance: config.equity,
+    },
+  });
+  const engine = new Engine({
+    venue,
+    instruments: [spec],
+    bars: data.bars,
+    barIntervalMs: data.intervalMs,
+    strategy: strategy.definition,
+    params,
+    startingBalance: startingBalance as Money,
+    seed: config.seed,
+    runId,
+    source: 'backtest',
+  });
+  const bars = data.bars;
+  const n = bars.length;
+  const progress = hooks.onProgress;
+  for (let i = 0; i < n; i++) {
+    venue.onBar(0, bars, i);
+    engine.onBar(i);
+    if (progress !== undefined && (i & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) progress(i + 1, n);
+  }
+  progress?.(n, n);
+  const result = engine.finish();
+  const warnings = [...data.warnings];
+  const venueBalance = venue.snapshotNow().balance;
+  if (venueBalance !== result.ledger.balanceMoney) {
+    warnings.push(`the engine's balance (${result.ledger.balanceMoney} units) differs from the venue's (${venueBalance}): a bookkeeping bug, please report it`);
+  }
+  return {
+    config,
+    runId,
+    spec,
+    strategy: { name: strategy.definition.name, origin: strategy.origin, params },
+    data,
+    result,
+    summary: summarize(result),
+    models: venue.describeModels(),
+    warnings,
+  };
+}
+
+/** A run id from the config and the data checksums: the same inputs always give the same id. */
+function runIdOf(config: BacktestConfig, data: LoadedData): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ ...config, out: undefined, json: undefined }));
+  for (const f of data.files) h.update(f.sha256);
+  return `bt-${h.digest('hex').slice(0, 12)}`;
+}

@@ -1,0 +1,84 @@
+// The highest (or lowest) of the last N values in amortised O(1) per value, with a one-step undo so indicators
+// can revise the open bar. A monotonic deque in preallocated rings; must never allocate after construction.
+
+/**
+ * Sliding-window maximum or minimum over the last `period` pushed values (a monotonic deque: each value enters
+ * and leaves the deque once, so a push costs amortised O(1); the classic "ascending minima" technique, e.g.
+ * https://www.geeksforgeeks.org/sliding-window-maximum-maximum-of-all-subarrays-of-size-k/). The extreme is one of
+ * the pushed values, unchanged, so it equals a scan of the window to the last bit.
+ *
+ * `undo()` restores the state before the last `push` in O(1): a push only moves the two deque ends and writes one
+ * slot, so saving the ends and that slot is enough. One level of undo, as `replace` needs.
+ */
+export class SlidingExtreme {
+  private readonly period: number;
+  private readonly max: boolean;
+  /** Deque entries as rings of capacity `period`: the push number of each entry and its value. */
+  private readonly at: Float64Array;
+  private readonly values: Float64Array;
+  private head = 0;
+  private size = 0;
+  private pushes = 0;
+  private savedHead = 0;
+  private savedSize = 0;
+  private savedSlot = 0;
+  private savedAt = 0;
+  private savedValue = 0;
+
+  /** `period` >= 1 values in the window; `kind` 'max' for the highest, 'min' for the lowest. */
+  constructor(period: number, kind: 'max' | 'min') {
+    this.period = period;
+    this.max = kind === 'max';
+    this.at = new Float64Array(period);
+    this.values = new Float64Array(period);
+  }
+
+  /** The extreme of the last `period` values pushed (of all of them while fewer were pushed); 0 before any push. */
+  get value(): number {
+    return this.size > 0 ? this.values[this.head]! : 0;
+  }
+
+  /** Adds `x` as the newest value; the value pushed `period` pushes ago leaves the window. */
+  push(x: number): void {
+    const cap = this.period;
+    let head = this.head;
+    let size = this.size;
+    this.savedHead = head;
+    this.savedSize = size;
+    const t = ++this.pushes;
+    if (size > 0 && this.at[head]! <= t - cap) {
+      head = head + 1 === cap ? 0 : head + 1;
+      size--;
+    }
+    // Drop the entries that can never be the extreme again: older and no better than x.
+    const values = this.values;
+    if (this.max) {
+      while (size > 0 && values[(head + size - 1) % cap]! <= x) size--;
+    } else {
+      while (size > 0 && values[(head + size - 1) % cap]! >= x) size--;
+    }
+    const slot = (head + size) % cap;
+    this.savedSlot = slot;
+    this.savedAt = this.at[slot]!;
+    this.savedValue = values[slot]!;
+    this.at[slot] = t;
+    values[slot] = x;
+    this.head = head;
+    this.size = size + 1;
+  }
+
+  /** Undoes the last push exactly (call at most once after each push). */
+  undo(): void {
+    this.head = this.savedHead;
+    this.size = this.savedSize;
+    this.at[this.savedSlot] = this.savedAt;
+    this.values[this.savedSlot] = this.savedValue;
+    this.pushes--;
+  }
+
+  reset(): void {
+    this.head = 0;
+    this.size = 0;
+    this.pushes = 0;
+  }
+}
