@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['data', 'indicators', 'bar-fill'];
+const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['data', 'indicators', 'bar-fill', 'sim-venue', 'engine'];
 let failed = 0;
 for (const name of names) {
   const file = join(here, `${name}.js`);
   if (!existsSync(file)) {
-    console.error(`bench ${name}: ${file} not found (known benchmarks: data, indicators, bar-fill, engine)`);
+    console.error(`bench ${name}: ${file} not found (known benchmarks: data, indicators, bar-fill, sim-venue, engine)`);
     failed += 1;
     continue;
   }

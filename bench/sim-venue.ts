@@ -2,11 +2,11 @@
 // a sink) on real data: BTCUSDT 1m bars tiled to ~1 M with the real funding history, (a) a quiet venue with no
 // orders, (b) an always-in-the-market long bracket (TP 0.2 %, stop 0.15 %), with the independent plain loop of the
 // golden test as the reference (trade count must agree); and LTCUSDT trades tiled to ~1 M replayed with one resting
-// limit. Median of 5 runs, heap growth after a full gc.
+// limit. Median of 5 runs; garbage collections counted during one more run (0 = nothing allocated that needed one).
 // Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/sim-venue.js
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseDecimal } from '../src/core/decimal.js';
@@ -113,20 +113,41 @@ function bracketVenue(bars: TiledBars): Outcome {
       }
     },
   });
-  const base = { instrument: 'BINANCE:BTCUSDT', qtyLots: 10 as Lots } as const;
   let k = 0;
   for (let i = 0; i < bars.n; i++) {
     venue.onBar(0, bars, i);
     if (!flat) continue;
     const c = bars.closeTicks[i]!;
     k++;
-    const entry: OrderSpec = { ...base, clientId: `e${k}`, action: 'buy', effect: 'open-or-reduce', type: 'market' };
-    const takeProfit: OrderSpec = { ...base, clientId: `t${k}`, action: 'sell', effect: 'reduce-only', type: 'limit', limitTicks: Math.floor((c * 1002 + 500) / 1000) as Ticks, timeInForce: 'GTC' };
-    const stopLoss: OrderSpec = { ...base, clientId: `s${k}`, action: 'sell', effect: 'reduce-only', type: 'stop-market', triggerTicks: Math.floor((c * 9985 + 5000) / 10000) as Ticks };
+    const instrument = 'BINANCE:BTCUSDT';
+    const qtyLots = 10 as Lots;
+    const entry: OrderSpec = { instrument, qtyLots, clientId: `e${k}`, action: 'buy', effect: 'open-or-reduce', type: 'market' };
+    const takeProfit: OrderSpec = { instrument, qtyLots, clientId: `t${k}`, action: 'sell', effect: 'reduce-only', type: 'limit', limitTicks: Math.floor((c * 1002 + 500) / 1000) as Ticks, timeInForce: 'GTC' };
+    const stopLoss: OrderSpec = { instrument, qtyLots, clientId: `s${k}`, action: 'sell', effect: 'reduce-only', type: 'stop-market', triggerTicks: Math.floor((c * 9985 + 5000) / 10000) as Ticks };
     venue.send({ type: 'SubmitBracket', tsLocal: bars.openTimeMs[i]! + 59_999, bracket: { entry, takeProfit, stopLoss } });
     flat = false;
   }
   return { trades, events };
+}
+
+/** One long held all run with a resting bracket far outside the data's range: the steady path of a backtest. */
+function restingBracketVenue(bars: TiledBars): Outcome {
+  const venue = new SimulatedVenue({ instruments: [{ spec: spec('BTCUSDT', '0.1'), funding: bars.funding }] });
+  let events = 0;
+  venue.connect({ onVenueEvent: () => events++ });
+  const instrument = 'BINANCE:BTCUSDT';
+  const qtyLots = 10 as Lots;
+  venue.send({
+    type: 'SubmitBracket',
+    tsLocal: bars.openTimeMs[0]!,
+    bracket: {
+      entry: { instrument, qtyLots, clientId: 'e', action: 'buy', effect: 'open-or-reduce', type: 'market' },
+      takeProfit: { instrument, qtyLots, clientId: 't', action: 'sell', effect: 'reduce-only', type: 'limit', limitTicks: 10_000_000 as Ticks, timeInForce: 'GTC' },
+      stopLoss: { instrument, qtyLots, clientId: 's', action: 'sell', effect: 'reduce-only', type: 'stop-market', triggerTicks: 10_000 as Ticks },
+    },
+  });
+  for (let i = 0; i < bars.n; i++) venue.onBar(0, bars, i);
+  return { trades: 0, events };
 }
 
 /** The golden test's plain loop without funding and fees: the trade count reference. */
@@ -185,7 +206,24 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function measure(count: number, fn: () => Outcome): { perSecond: number; outcome: Outcome; heapKiB: number | undefined } {
+/** Garbage collections (minor and major) that ran during `fn`, counted by a gc PerformanceObserver. */
+async function gcsDuring(fn: () => Outcome): Promise<number> {
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    count += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  (globalThis as { gc?: () => void }).gc?.();
+  // Observer entries arrive asynchronously: let the forced gc's entry through before counting.
+  await new Promise((r) => setTimeout(r, 100));
+  count = 0;
+  fn();
+  await new Promise((r) => setTimeout(r, 100));
+  observer.disconnect();
+  return count;
+}
+
+async function measure(count: number, fn: () => Outcome): Promise<{ perSecond: number; outcome: Outcome; gcs: number }> {
   let outcome = fn();
   const rates: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -193,35 +231,26 @@ function measure(count: number, fn: () => Outcome): { perSecond: number; outcome
     outcome = fn();
     rates.push(count / ((performance.now() - t0) / 1000));
   }
-  const gc = (globalThis as { gc?: () => void }).gc;
-  let heapKiB: number | undefined;
-  if (gc) {
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    fn();
-    heapKiB = Math.round((process.memoryUsage().heapUsed - before) / 1024);
-  }
-  return { perSecond: median(rates), outcome, heapKiB };
+  return { perSecond: median(rates), outcome, gcs: await gcsDuring(fn) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const bars = loadBars();
   const trades = loadTrades();
   console.log(`${bars.n} bars (real BTCUSDT 1m 2025-05-04..06-24, tiled, ${bars.funding.timeMs.length} real funding settlements), ${trades.n} trades (real LTCUSDT aggTrades, tiled); median of ${RUNS}\n`);
-  const rows: [string, ReturnType<typeof measure>, number][] = [
-    ['plain loop (reference, no fees)', measure(bars.n, () => plainLoop(bars)), bars.n],
-    ['venue, no orders', measure(bars.n, () => quietVenue(bars)), bars.n],
-    ['venue, always-in bracket', measure(bars.n, () => bracketVenue(bars)), bars.n],
-    ['venue, trade tape + resting limit', measure(trades.n, () => tradeReplay(trades)), trades.n],
+  const rows: [string, Awaited<ReturnType<typeof measure>>][] = [
+    ['plain loop (reference, no fees)', await measure(bars.n, () => plainLoop(bars))],
+    ['venue, no orders', await measure(bars.n, () => quietVenue(bars))],
+    ['venue, long held with a resting bracket', await measure(bars.n, () => restingBracketVenue(bars))],
+    ['venue, always-in bracket (a round trip every 14 bars)', await measure(bars.n, () => bracketVenue(bars))],
+    ['venue, trade tape + resting limit', await measure(trades.n, () => tradeReplay(trades))],
   ];
-  console.log('| run | events/s (M) | round trips | venue events | heap growth (KiB, one run after gc) |');
+  console.log('| run | events/s (M) | round trips | venue events | GCs in one run (incl. building the venue) |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const [name, r] of rows) {
-    console.log(`| ${name} | ${(r.perSecond / 1e6).toFixed(2)} | ${r.outcome.trades} | ${r.outcome.events} | ${r.heapKiB ?? 'n/a (run with --expose-gc)'} |`);
-  }
+  for (const [name, r] of rows) console.log(`| ${name} | ${(r.perSecond / 1e6).toFixed(2)} | ${r.outcome.trades} | ${r.outcome.events} | ${r.gcs} |`);
   const ref = rows[0]![1].outcome.trades;
-  const got = rows[2]![1].outcome.trades;
+  const got = rows[3]![1].outcome.trades;
   console.log(`\nround trips: venue ${got}, plain loop ${ref}: ${got === ref ? 'agree' : 'DISAGREE'}`);
 }
 
-main();
+await main();

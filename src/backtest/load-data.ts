@@ -3,9 +3,9 @@
 // Must never write anything or run on data that failed verification.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { BarColumns, FundingColumns } from '../data/columns.js';
+import type { BarColumns, FundingColumns, TradeColumns } from '../data/columns.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { EngineBars } from '../engine/engine.js';
 
@@ -61,14 +61,14 @@ export function cacheVenueMarket(spec: InstrumentSpec): { readonly venue: string
   }
 }
 
-async function sha256Of(path: string): Promise<string> {
+export async function sha256Of(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
 /** Files under `dir` (recursively, sorted) whose name is `<symbol>-<part>-...` in a folder named `kind`. */
-function findFiles(dir: string, symbol: string, part: string, kind: string): string[] {
+export function findFiles(dir: string, symbol: string, part: string, kind: string): string[] {
   const out: string[] = [];
   const walk = (d: string, depth: number): void => {
     for (const name of readdirSync(d).sort()) {
@@ -82,12 +82,26 @@ function findFiles(dir: string, symbol: string, part: string, kind: string): str
   return out;
 }
 
-async function parseVerified(path: string, symbol: string, expect: 'bars' | 'funding'): Promise<{ cols: BarColumns | FundingColumns; summary: VerifySummary; rows: number }> {
+/**
+ * Keeps the files of the instrument's venue and market where the path says (../shared/data holds spot and futures
+ * klines of the same symbol side by side); a path that names neither is kept.
+ */
+export async function ofThisMarket(files: readonly string[], root: string, spec: InstrumentSpec): Promise<string[]> {
+  const { inferVenueMarket } = await import('../data/import.js');
+  const want = cacheVenueMarket(spec);
+  return files.filter((f) => {
+    const { venue, market } = inferVenueMarket(relative(root, f));
+    return (venue === undefined || venue === want.venue) && (market === undefined || market === want.market);
+  });
+}
+
+export async function parseVerified(path: string, symbol: string, expect: 'bars' | 'funding' | 'trades'): Promise<{ cols: BarColumns | FundingColumns | TradeColumns; summary: VerifySummary; rows: number }> {
   const { parseFile } = await import('../data/parse-file.js');
   const { verifyParsed } = await import('../data/verify.js');
   const data = await parseFile(path);
   if (data.series !== expect) {
-    throw new InputError('INVALID_FILE', path, `holds ${data.kind}, not ${expect === 'bars' ? 'klines' : 'funding rates'}`, expect === 'bars' ? 'pass a kline file with --data' : 'pass a funding-rate file with --funding-file');
+    const wanted = { bars: 'klines', funding: 'funding rates', trades: 'trades or aggTrades' }[expect];
+    throw new InputError('INVALID_FILE', path, `holds ${data.kind}, not ${wanted}`, expect === 'funding' ? 'pass a funding-rate file with --funding-file' : `pass a file of ${wanted} with --data`);
   }
   const report = verifyParsed(data, { symbol });
   if (report.errorCount > 0) {
@@ -106,7 +120,8 @@ async function parseVerified(path: string, symbol: string, expect: 'bars' | 'fun
     missingBars: report.gaps.reduce((n, g) => n + g.missing, 0),
     warnings: report.warnings,
   };
-  return { cols: data.series === 'bars' ? data.bars : (data as { funding: FundingColumns }).funding, summary, rows: report.rows };
+  const cols = data.series === 'bars' ? data.bars : data.series === 'trades' ? data.trades : (data as { funding: FundingColumns }).funding;
+  return { cols, summary, rows: report.rows };
 }
 
 /** Concatenates bar files in time order; rows of a later file at or before the last time already taken are skipped. */
@@ -215,7 +230,7 @@ export async function loadBacktestData(req: LoadRequest): Promise<LoadedData> {
   if (req.data !== undefined) {
     const path = resolve(req.data);
     if (!existsSync(path)) throw new InputError('NOT_FOUND', '--data', `${req.data} does not exist`, 'pass a kline file or a directory of them');
-    const barFiles = statSync(path).isDirectory() ? findFiles(path, spec.symbol, req.interval, 'klines') : [path];
+    const barFiles = statSync(path).isDirectory() ? await ofThisMarket(findFiles(path, spec.symbol, req.interval, 'klines'), path, spec) : [path];
     if (barFiles.length === 0) {
       throw new InputError('NOT_FOUND', '--data', `no ${spec.symbol}-${req.interval}-* kline file under ${req.data}`, `pass the file itself, or a directory with ${spec.symbol}-${req.interval}-*.csv[.gz] files`);
     }
@@ -245,7 +260,7 @@ export async function loadBacktestData(req: LoadRequest): Promise<LoadedData> {
   return { bars, intervalMs, funding, files, verify, warnings };
 }
 
-async function loadFunding(
+export async function loadFunding(
   req: LoadRequest,
   bars: EngineBars,
   klineDir: string | undefined,

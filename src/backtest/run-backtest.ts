@@ -11,13 +11,15 @@ import { parseParams } from '../engine/strategy-params.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { timeOf, type BacktestConfig } from './backtest-config.js';
 import { loadBacktestData, type LoadedData } from './load-data.js';
+import { driveBars, driveTrades } from './drive.js';
+import { loadTradeData, type LoadedTrades } from './load-trades.js';
 import { loadStrategy } from './strategy-loader.js';
 import { summarize, type BacktestSummary } from './summary.js';
 
 export interface BacktestHooks {
   /** Called once the data is loaded and verified, before the run. */
   onData?(data: LoadedData): void;
-  /** Called every PROGRESS_EVERY bars and at the end. */
+  /** Called every PROGRESS_EVERY (drive.ts) bars or trades, and at the end. */
   onProgress?(barsDone: number, barsTotal: number): void;
 }
 
@@ -39,25 +41,22 @@ export interface BacktestRun {
   readonly warnings: readonly string[];
 }
 
-/** Bars between progress callbacks: a power of two, so the loop tests it with a mask. */
-export const PROGRESS_EVERY = 1 << 16;
-
 /** Runs a validated config. Throws InputError for anything the user can fix; nothing is written. */
 export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, hooks: BacktestHooks = {}): Promise<BacktestRun> {
   const spec = deps.registry.get(config.instrument);
   const strategy = await loadStrategy(config.strategy);
   const params = parseParams(strategy.definition.params, config.params);
-  if (config.fill !== 'bar') {
+  if (config.fill === 'quotes') {
     throw new InputError(
       'INVALID_OPTION',
       '--fill',
-      `${config.fill} replay is not wired into \`microfut backtest\` yet (the simulated venue has the model; the CLI reads bars only)`,
-      'use --fill bar (the default)',
+      'quotes replay is not wired into `microfut backtest` yet (the simulated venue has the quote model)',
+      'use --fill bar (the default) or --fill trades',
     );
   }
   const startingBalance = moneyFromText(config.equity);
   if (startingBalance === undefined || startingBalance <= 0) throw new InputError('OUT_OF_RANGE', '--equity', `${config.equity} is not a positive amount`, 'give a starting balance above 0');
-  const data = await loadBacktestData({
+  const request = {
     spec,
     interval: strategy.definition.data.bars,
     ...(config.data !== undefined ? { data: config.data } : {}),
@@ -66,13 +65,14 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     ...(config.from !== undefined ? { fromMs: timeOf(config.from) } : {}),
     ...(config.to !== undefined ? { toMs: timeOf(config.to) } : {}),
     cacheDir: deps.cacheDir,
-  });
+  };
+  const data = config.fill === 'trades' ? await loadTradeData(request) : await loadBacktestData(request);
   hooks.onData?.(data);
   const runId = runIdOf(config, data);
   const venue = new SimulatedVenue({
     instruments: [{ spec, ...(data.funding !== undefined ? { funding: data.funding } : {}) }],
     config: {
-      fill: { kind: 'bar', intrabar: config.intrabar, limitFill: config.limitFill },
+      fill: config.fill === 'trades' ? { kind: 'trades', queue: config.queue, slippageTicks: config.slippageTicks } : { kind: 'bar', intrabar: config.intrabar, limitFill: config.limitFill },
       latency: config.latencyMs > 0 ? { kind: 'constant', ms: config.latencyMs } : { kind: 'none' },
       positionMode: config.positionMode,
       marginMode: config.marginMode,
@@ -97,15 +97,8 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     runId,
     source: 'backtest',
   });
-  const bars = data.bars;
-  const n = bars.length;
-  const progress = hooks.onProgress;
-  for (let i = 0; i < n; i++) {
-    venue.onBar(0, bars, i);
-    engine.onBar(i);
-    if (progress !== undefined && (i & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) progress(i + 1, n);
-  }
-  progress?.(n, n);
+  if ('tickTrades' in data) driveTrades(venue, engine, data as LoadedTrades, hooks.onProgress);
+  else driveBars(venue, engine, data.bars, hooks.onProgress);
   const result = engine.finish();
   const warnings = [...data.warnings];
   const venueBalance = venue.snapshotNow().balance;

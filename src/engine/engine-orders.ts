@@ -101,7 +101,7 @@ export class EngineOrders implements OrderApi {
   bracket(request: BracketRequest): BracketIds | undefined {
     const d = this.desk;
     d.funnel.signals++;
-    const entryRequest: OrderRequest = request.entry.type === 'limit' ? request.entry : { ...request.entry, type: 'market' };
+    const entryRequest = request.entry as OrderRequest;
     const book = this.bookOf(entryRequest.instrument);
     const entryId = d.nextClientId();
     const entry = orderSpecOf(entryRequest, book.spec, entryId, book.lastCloseTicks, book.math);
@@ -109,8 +109,7 @@ export class EngineOrders implements OrderApi {
     const e = entry.value;
     const tp = request.takeProfit;
     const sl = request.stopLoss;
-    const pctGiven = (x: ExitInput | undefined): boolean => x !== undefined && 'pct' in x;
-    if (tp !== undefined && pctGiven(tp) !== pctGiven(sl)) return this.notSent(book.index, entryId, 'bracket exits mix a percent and a price: give both as pct or both as price');
+    if (tp !== undefined && 'pct' in tp !== 'pct' in sl) return this.notSent(book.index, entryId, 'bracket exits mix a percent and a price: give both as pct or both as price');
     const long = e.action === 'buy';
     const refTicks = e.type === 'limit' ? e.limitTicks : book.lastCloseTicks;
     const exitTicks = (x: ExitInput, kind: 'take-profit' | 'stop-loss'): number | undefined => {
@@ -123,39 +122,34 @@ export class EngineOrders implements OrderApi {
     if (long ? slTicks >= refTicks || (tpTicks !== undefined && tpTicks <= refTicks) : slTicks <= refTicks || (tpTicks !== undefined && tpTicks >= refTicks)) {
       return this.notSent(book.index, entryId, 'bracket exits on the wrong side of the entry (long: stop below, target above)');
     }
-    const exitBase = {
+    // Built as literals (no spreads): a bracket is on the per-trade path.
+    const exitAction = long ? 'sell' : 'buy';
+    const slId = d.nextClientId();
+    const stopLoss: OrderSpec = {
+      clientId: slId,
       instrument: book.spec.id,
-      action: long ? 'sell' : 'buy',
+      action: exitAction,
       qtyLots: e.qtyLots,
       effect: 'reduce-only',
-      ...(e.positionSide !== undefined ? { positionSide: e.positionSide } : {}),
-    } as const;
-    const slId = d.nextClientId();
-    const stopLoss: OrderSpec = { ...exitBase, clientId: slId, type: 'stop-market', triggerTicks: asTicks(slTicks) };
+      positionSide: e.positionSide,
+      type: 'stop-market',
+      triggerTicks: asTicks(slTicks),
+    };
     let takeProfit: OrderSpec | undefined;
-    const tpId = tp === undefined ? undefined : d.nextClientId();
-    if (tp !== undefined && tpId !== undefined && tpTicks !== undefined) {
+    let tpId: string | undefined;
+    if (tp !== undefined && tpTicks !== undefined) {
+      tpId = d.nextClientId();
       takeProfit =
         tp.type === 'market'
-          ? { ...exitBase, clientId: tpId, type: 'take-profit-market', triggerTicks: asTicks(tpTicks) }
-          : { ...exitBase, clientId: tpId, type: 'limit', limitTicks: asTicks(tpTicks), timeInForce: 'GTC' };
+          ? { clientId: tpId, instrument: book.spec.id, action: exitAction, qtyLots: e.qtyLots, effect: 'reduce-only', positionSide: e.positionSide, type: 'take-profit-market', triggerTicks: asTicks(tpTicks) }
+          : { clientId: tpId, instrument: book.spec.id, action: exitAction, qtyLots: e.qtyLots, effect: 'reduce-only', positionSide: e.positionSide, type: 'limit', limitTicks: asTicks(tpTicks), timeInForce: 'GTC' };
     }
-    const fromFill = pctGiven(sl) ? { ...(tp !== undefined && 'pct' in tp ? { takeProfitPct: tp.pct } : {}), stopLossPct: (sl as { pct: number }).pct } : undefined;
-    const exits = { ...(tpId !== undefined ? { takeProfit: tpId } : {}), stopLoss: slId };
-    this.track(e, book.index, 'entry', request.entry.tag, {
-      exits,
-      ...(fromFill !== undefined ? { exitsFromFill: fromFill } : {}),
-      plannedStopTicks: slTicks,
-      ...(tpTicks !== undefined ? { plannedTargetTicks: tpTicks } : {}),
-    });
-    if (takeProfit !== undefined) this.track(takeProfit, book.index, 'take-profit', request.entry.tag, { entryId });
-    this.track(stopLoss, book.index, 'stop-loss', request.entry.tag, { entryId });
-    const bracket: BracketSpec = {
-      entry: e,
-      ...(takeProfit !== undefined ? { takeProfit } : {}),
-      stopLoss,
-      ...(fromFill !== undefined ? { exitsFromFill: fromFill } : {}),
-    };
+    const fromFill = 'pct' in sl ? { takeProfitPct: tp !== undefined && 'pct' in tp ? tp.pct : undefined, stopLossPct: sl.pct } : undefined;
+    const tag = request.entry.tag;
+    this.track(e, book.index, 'entry', tag, { exits: { takeProfit: tpId, stopLoss: slId }, exitsFromFill: fromFill, plannedStopTicks: slTicks, plannedTargetTicks: tpTicks });
+    if (takeProfit !== undefined) this.track(takeProfit, book.index, 'take-profit', tag, { entryId });
+    this.track(stopLoss, book.index, 'stop-loss', tag, { entryId });
+    const bracket: BracketSpec = { entry: e, takeProfit, stopLoss, exitsFromFill: fromFill };
     d.funnel.sent++;
     d.send({ type: 'SubmitBracket', bracket, tsLocal: d.nowMs });
     return { entry: entryId, ...(tpId !== undefined ? { takeProfit: tpId } : {}), stopLoss: slId };
@@ -224,20 +218,21 @@ export class EngineOrders implements OrderApi {
   private requestCancel(t: TrackedOrder): void {
     const d = this.desk;
     const s = t.state.status;
-    d.log.append(LOG_CANCEL_REQUESTED, d.nowMs, t.instrumentIndex, t.state.spec.clientId, '');
+    d.log.append(LOG_CANCEL_REQUESTED, d.nowMs, t.instrumentIndex, t.logRef, '');
     if (s === 'open' || s === 'triggered' || s === 'partially-filled') d.tracker.apply(t.state.spec.clientId, { kind: 'cancel-requested' });
   }
 
   private track(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = {}): void {
     const d = this.desk;
-    d.tracker.add(spec, instrumentIndex, role, tag, links);
-    d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, spec.clientId, `${spec.action} ${spec.type}${spec.effect === 'reduce-only' ? ' reduce-only' : ''}`, priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
+    const t = d.tracker.add(spec, instrumentIndex, role, tag, links);
+    t.logRef = d.log.orderRef(spec.clientId);
+    d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, t.logRef, `${spec.action} ${spec.type}${spec.effect === 'reduce-only' ? ' reduce-only' : ''}`, priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
   }
 
   private notSent(instrumentIndex: number, clientId: string, reason: string): undefined {
     const d = this.desk;
     d.funnel.refuse('not sent', reason);
-    d.log.append(LOG_NOT_SENT, d.nowMs, instrumentIndex, clientId, reason);
+    d.log.append(LOG_NOT_SENT, d.nowMs, instrumentIndex, d.log.orderRef(clientId), reason);
     return undefined;
   }
 

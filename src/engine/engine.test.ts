@@ -18,18 +18,21 @@ const T0 = Date.UTC(2025, 4, 4);
 /** A venue that records commands and emits only what the test tells it to. */
 class FakeVenue implements VenuePort {
   readonly name = 'fake';
-  readonly capabilities: VenueCapabilities = {
-    orderTypes: new Set(['market', 'limit', 'stop-market', 'take-profit-market', 'trailing-stop']),
-    timeInForce: new Set(['GTC', 'IOC', 'FOK', 'GTX']),
-    reduceOnly: true,
-    positionModes: new Set(['one-way']),
-    marginModes: new Set(['cross']),
-    brackets: 'native',
-    clientOrderIds: true,
-    bracketExitsFromFill: true,
-  };
+  readonly capabilities: VenueCapabilities;
   readonly sent: VenueCommand[] = [];
   private sink: VenueEventSink | undefined;
+  constructor(pricesExitsFromFill = true) {
+    this.capabilities = {
+      orderTypes: new Set(['market', 'limit', 'stop-market', 'take-profit-market', 'trailing-stop']),
+      timeInForce: new Set(['GTC', 'IOC', 'FOK', 'GTX']),
+      reduceOnly: true,
+      positionModes: new Set(['one-way']),
+      marginModes: new Set(['cross']),
+      brackets: 'native',
+      clientOrderIds: true,
+      bracketExitsFromFill: pricesExitsFromFill,
+    };
+  }
   connect(sink: VenueEventSink): void {
     this.sink = sink;
   }
@@ -65,8 +68,7 @@ function barsOf(closes: readonly number[]): EngineBars {
 }
 
 /** An engine whose strategy is the given handlers, built fresh for each test. */
-function setup(closes: readonly number[], create: (ctx: StrategyContext) => StrategyHandlers, seed = 7) {
-  const venue = new FakeVenue();
+function setup(closes: readonly number[], create: (ctx: StrategyContext) => StrategyHandlers, seed = 7, venue = new FakeVenue()) {
   const strategy = defineStrategy({ name: 'probe', params: z.object({}), data: { bars: '1m' }, create: (ctx) => create(ctx) });
   const engine = new Engine({
     venue,
@@ -84,7 +86,8 @@ function setup(closes: readonly number[], create: (ctx: StrategyContext) => Stra
 }
 
 const stamp = (ms: number) => ({ tsVenue: ms, tsLocal: ms });
-const fill = (clientId: string, action: 'buy' | 'sell', lots: number, priceTicks: number, fee: number, ms: number, liquidity: 'maker' | 'taker' = 'taker'): VenueEvent => ({
+const fill = (clientId: string, action: 'buy' | 'sell', lots: number, priceTicks: number, fee: number, ms: number, liquidity: 'maker' | 'taker' = 'taker', positionSide?: 'long' | 'short'): VenueEvent => ({
+  ...(positionSide !== undefined ? { positionSide } : {}),
   ...stamp(ms),
   type: 'OrderFilled',
   clientId,
@@ -102,6 +105,7 @@ describe('Engine', () => {
     const { venue, engine } = setup([1_000_000, 1_000_100], (ctx) => ({
       onBar(bar) {
         seen.push(bar.index);
+        expect(ctx.time, 'ctx.time is the close of the bar being handled').toBe(bar.closeTimeMs);
         if (bar.index === 0) ctx.orders.market({ action: 'buy', lots: 10 });
       },
     }));
@@ -159,6 +163,27 @@ describe('Engine', () => {
     expect(r.funnel).toMatchObject({ signals: 1, sent: 1, venueAccepted: 1, fills: 2 });
   });
 
+  it('reprices percent bracket exits from the fill itself when the venue cannot', () => {
+    let ids: { entry: string; takeProfit?: string; stopLoss: string } | undefined;
+    const { venue, engine } = setup(
+      [1_000_000, 1_000_000],
+      (ctx) => ({
+        onBar(bar) {
+          if (bar.index === 0) ids = ctx.orders.bracket({ entry: { action: 'buy', lots: 10 }, takeProfit: { pct: 0.2 }, stopLoss: { pct: 0.15 } });
+        },
+      }),
+      7,
+      new FakeVenue(false),
+    );
+    engine.onBar(0);
+    // The entry fills at 100,050.0 (not the 100,000.0 signal close): target 100,050 x 1.002 = 100,250.1, stop x 0.9985 = 99,899.925 -> 99,899.9.
+    venue.emit(fill(ids!.entry, 'buy', 10, 1_000_500, 0, T0 + MINUTE));
+    expect(venue.sent.slice(1)).toEqual([
+      { type: 'ModifyOrder', clientId: ids!.stopLoss, triggerTicks: 998_999, tsLocal: T0 + MINUTE },
+      { type: 'ModifyOrder', clientId: ids!.takeProfit!, limitTicks: 1_002_501, tsLocal: T0 + MINUTE },
+    ]);
+  });
+
   it('charges funding settled while a trip is open to that trip', () => {
     const { venue, engine } = setup([1_000_000, 1_000_000, 1_000_000], (ctx) => ({
       onBar(bar) {
@@ -198,6 +223,38 @@ describe('Engine', () => {
     expect(r.openTrips).toHaveLength(1);
     expect(r.openTrips[0]!.trip).toMatchObject({ side: 'short', fees: 2_000, exitReason: 'end-of-data' });
     expect(r.openTrips[0]!.signedLots).toBe(-20);
+  });
+
+  it('keeps hedge-mode legs apart: a long and a short held at once make two round trips', () => {
+    let net = 0;
+    const { venue, engine } = setup([1_000_000, 1_000_000, 1_001_000, 1_001_000], (ctx) => ({
+      onBar(bar) {
+        if (bar.index === 0) {
+          ctx.orders.market({ action: 'buy', lots: 10, positionSide: 'long' });
+          ctx.orders.market({ action: 'sell', lots: 4, positionSide: 'short' });
+        }
+        if (bar.index === 1) net = ctx.position().signedLots;
+        if (bar.index === 2) {
+          ctx.orders.market({ action: 'sell', lots: 10, positionSide: 'long', reduceOnly: true });
+          ctx.orders.market({ action: 'buy', lots: 4, positionSide: 'short', reduceOnly: true });
+        }
+      },
+    }));
+    engine.onBar(0);
+    venue.emit(fill('o-1', 'buy', 10, 1_000_000, 0, T0 + MINUTE, 'taker', 'long'));
+    venue.emit(fill('o-2', 'sell', 4, 1_000_000, 0, T0 + MINUTE, 'taker', 'short'));
+    engine.onBar(1);
+    expect(net, 'the position view nets the legs: 10 long - 4 short').toBe(6);
+    engine.onBar(2);
+    // Both legs close at 100,100.0: the long gains 10 x 1,000 ticks, the short loses 4 x 1,000 ticks.
+    venue.emit(fill('o-3', 'sell', 10, 1_001_000, 0, T0 + 3 * MINUTE, 'taker', 'long'));
+    venue.emit(fill('o-4', 'buy', 4, 1_001_000, 0, T0 + 3 * MINUTE, 'taker', 'short'));
+    engine.onBar(3);
+    const trips = engine.finish().trips;
+    expect(trips.map((t) => [t.side, t.grossPnl])).toEqual([
+      ['long', 10 * 1_000 * UNITS_PER_TICK_LOT],
+      ['short', -4 * 1_000 * UNITS_PER_TICK_LOT],
+    ]);
   });
 
   it('stops the run with a venue inconsistency when an event breaks the order lifecycle', () => {

@@ -3,12 +3,11 @@
 // transition table, positions, balance, round trips, equity curve, event log). Sees only the port: must never
 // know which venue it talks to, read the wall clock or allocate per bar on the steady path.
 import { InvariantError } from '../core/errors.js';
-import { asTicks } from '../core/grid.js';
+import { asLots, asTicks, type Lots } from '../core/grid.js';
 import { SequentialIds, type IdGenerator } from '../core/ids.js';
 import type { Money } from '../core/money.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
-import type { OrderSpec } from '../domain/order.js';
-import type { ExitReason, RoundTrip, TradeSource } from '../domain/round-trip.js';
+import type { RoundTrip, TradeSource } from '../domain/round-trip.js';
 import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venues/venue.js';
 import { EngineOrders, type OrderDesk } from './engine-orders.js';
 import {
@@ -31,29 +30,13 @@ import { Funnel } from './funnel.js';
 import { indicatorFactory } from './indicator-factory.js';
 import { InstrumentBook, Ledger, legOf } from './ledger.js';
 import { exitTicksFromEntry } from './order-api.js';
-import { OrderTracker, type TrackedOrder } from './order-tracker.js';
+import { exitReasonOf, OrderTracker, type TrackedOrder } from './order-tracker.js';
 import type { OpenTrip } from './round-trips.js';
 import { SeededRandom } from './seeded-random.js';
-import type { BarView, FillView, PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
+import { MutableBar, MutableTrade, type EngineBars, type EngineTrades } from './market-views.js';
+import type { FillView, PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
 
-/**
- * Bars as the engine reads them: open times (epoch ms), float OHLCV for the strategy and the same prices in integer
- * ticks for the books (the backtest converts once per run). Structurally a superset of the simulated venue's
- * TickBarColumns, so one object serves both.
- */
-export interface EngineBars {
-  readonly length: number;
-  readonly openTimeMs: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-  readonly openTicks: Float64Array;
-  readonly highTicks: Float64Array;
-  readonly lowTicks: Float64Array;
-  readonly closeTicks: Float64Array;
-}
+export type { EngineBars, EngineTrades } from './market-views.js';
 
 export interface EngineConfig {
   readonly venue: VenuePort;
@@ -86,18 +69,9 @@ export interface EngineResult {
   readonly ledger: Ledger;
 }
 
-/** The bar view handed to onBar: one object, rewritten in place each bar. */
-class MutableBar implements BarView {
-  index = 0;
-  openTimeMs = 0.5;
-  closeTimeMs = 0.5;
-  open = 0.5;
-  high = 0.5;
-  low = 0.5;
-  close = 0.5;
-  volume = 0.5;
-}
-
+const EVENT_TRIGGERED = { kind: 'triggered' } as const;
+const EVENT_CANCELLED = { kind: 'cancelled' } as const;
+const EVENT_EXPIRED = { kind: 'expired' } as const;
 const NO_ENTRY_INFO = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined } as const;
 
 export class Engine implements VenueEventSink, OrderDesk {
@@ -117,10 +91,13 @@ export class Engine implements VenueEventSink, OrderDesk {
   private readonly orders: EngineOrders;
   private readonly handlers: StrategyHandlers;
   private readonly barView = new MutableBar();
+  private readonly tradeView = new MutableTrade();
   private readonly venuePricesExits: boolean;
   /** Bars completed: also the index of the bar the venue is processing when its events arrive. */
   private barsDone = 0;
   private timerAtMs: number | undefined;
+  /** Reused lifecycle events (applyOrderEvent copies what it needs): fills and status changes happen per order. */
+  private readonly fillEvent: { kind: 'fill'; lots: Lots; priceTicks: number } = { kind: 'fill', lots: asLots(0), priceTicks: 0 };
 
   constructor(config: EngineConfig) {
     const first = config.instruments[0];
@@ -167,12 +144,28 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.nowMs = v.closeTimeMs;
     const book = this.primary;
     book.lastCloseTicks = b.closeTicks[i]!;
-    if (!book.isFlat) this.markExtremes(book, b.lowTicks[i]!, b.highTicks[i]!);
+    if (book.held) this.markExtremes(book, b.lowTicks[i]!, b.highTicks[i]!);
     this.equity[i] = this.ledger.equityUnits() / 1e8;
     this.barsDone = i + 1;
     if (this.timerAtMs !== undefined && this.timerAtMs <= this.nowMs) this.fireTimer();
     const h = this.handlers;
     if (h.onBar !== undefined) h.onBar(v);
+  }
+
+  /**
+   * Trade `j` of the primary instrument has been processed by the venue: hands it to the strategy's onTrade (when it
+   * has one), with ctx.time at the trade's time. Allocation-free.
+   */
+  onTrade(trades: EngineTrades, j: number): void {
+    const h = this.handlers;
+    if (h.onTrade === undefined) return;
+    const v = this.tradeView;
+    v.timeMs = trades.timeMs[j]!;
+    v.price = trades.price[j]!;
+    v.qty = trades.qty[j]!;
+    v.isBuyerMaker = trades.isBuyerMaker[j] === 1;
+    this.nowMs = v.timeMs;
+    h.onTrade(v);
   }
 
   /** Ends the run after `bars` bars: reports open positions apart (valued at the last close). */
@@ -200,12 +193,13 @@ export class Engine implements VenueEventSink, OrderDesk {
       }
       case 'OrderRejected': {
         const t = this.tracker.apply(e.clientId, { kind: 'rejected', reason: e.reason });
-        this.funnel.refuse('rejected', `${e.code} (${e.reason})`);
+        // A bracket's exits are rejected with their entry: count the decision once.
+        if (t.entryId === undefined) this.funnel.refuse('rejected', `${e.code} (${e.reason})`);
         this.orderUpdate(LOG_REJECTED, t, e.tsVenue, 'rejected', `${e.code}: ${e.reason}`);
         return;
       }
       case 'OrderTriggered':
-        this.orderUpdate(LOG_TRIGGERED, this.tracker.apply(e.clientId, { kind: 'triggered' }), e.tsVenue, 'triggered', '');
+        this.orderUpdate(LOG_TRIGGERED, this.tracker.apply(e.clientId, EVENT_TRIGGERED), e.tsVenue, 'triggered', '');
         return;
       case 'OrderFilled':
         this.onFilled(e);
@@ -214,34 +208,34 @@ export class Engine implements VenueEventSink, OrderDesk {
         this.orderUpdate(LOG_MODIFIED, this.tracker.apply(e.clientId, { kind: 'modified', spec: e.order }), e.tsVenue, 'modified', '');
         return;
       case 'OrderCancelled': {
-        const t = this.tracker.apply(e.clientId, { kind: 'cancelled' });
+        const t = this.tracker.apply(e.clientId, EVENT_CANCELLED);
         if (t.entryId === undefined && t.state.filledLots === 0) this.funnel.refuse('cancelled', e.reason);
         this.orderUpdate(LOG_CANCELLED, t, e.tsVenue, 'cancelled', e.reason);
         return;
       }
       case 'OrderExpired': {
-        const t = this.tracker.apply(e.clientId, { kind: 'expired' });
+        const t = this.tracker.apply(e.clientId, EVENT_EXPIRED);
         if (t.state.filledLots === 0) this.funnel.refuse('expired', e.reason);
         this.orderUpdate(LOG_EXPIRED, t, e.tsVenue, 'expired', e.reason);
         return;
       }
       case 'ModifyRejected': {
         const t = this.tracker.get(e.clientId);
-        this.log.append(LOG_MODIFY_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, e.clientId, `${e.code}: ${e.reason}`);
+        this.log.append(LOG_MODIFY_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, t?.logRef ?? this.log.orderRef(e.clientId), `${e.code}: ${e.reason}`);
         if (t !== undefined) this.orderUpdate(LOG_NONE, t, e.tsVenue, 'modify-rejected', `${e.code}: ${e.reason}`);
         return;
       }
       case 'CancelRejected': {
         const t = this.tracker.get(e.clientId);
         if (t !== undefined && t.state.status === 'pending-cancel') this.tracker.apply(e.clientId, { kind: 'cancel-refused' });
-        this.log.append(LOG_CANCEL_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, e.clientId, `${e.code}: ${e.reason}`);
+        this.log.append(LOG_CANCEL_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, t?.logRef ?? this.log.orderRef(e.clientId), `${e.code}: ${e.reason}`);
         return;
       }
       case 'FundingSettled': {
         const book = this.bookOf(e.instrument);
         this.ledger.onFunding(e.amount);
         book.builders[legOf(e.positionSide)]!.onFunding(e.amount);
-        this.log.append(LOG_FUNDING, e.tsVenue, book.index, '', '', e.markTicks, e.signedLots, e.amount, e.rate);
+        this.log.append(LOG_FUNDING, e.tsVenue, book.index, 0, '', e.markTicks, e.signedLots, e.amount, e.rate);
         return;
       }
       case 'PositionLiquidated': {
@@ -252,10 +246,11 @@ export class Engine implements VenueEventSink, OrderDesk {
         const before = pos.signedLots;
         const signedLots = e.side === 'long' ? -e.lots : e.lots;
         pos.applyFill(signedLots, e.priceTicks);
+        book.refreshHeld();
         this.ledger.onFill(e.realisedPnl, e.fee);
         this.ledger.liquidations++;
         book.builders[leg]!.onFill(before, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, e.realisedPnl, 'liquidation', NO_ENTRY_INFO);
-        this.log.append(LOG_LIQUIDATION, e.tsVenue, book.index, '', e.side, e.priceTicks, signedLots, e.realisedPnl, e.fee);
+        this.log.append(LOG_LIQUIDATION, e.tsVenue, book.index, 0, e.side, e.priceTicks, signedLots, e.realisedPnl, e.fee);
         return;
       }
       default: {
@@ -267,7 +262,10 @@ export class Engine implements VenueEventSink, OrderDesk {
 
   private onFilled(e: Extract<VenueEvent, { type: 'OrderFilled' }>): void {
     const before = this.tracker.get(e.clientId)?.state;
-    const t = this.tracker.apply(e.clientId, { kind: 'fill', lots: e.lots, priceTicks: e.priceTicks });
+    const f = this.fillEvent;
+    f.lots = e.lots;
+    f.priceTicks = e.priceTicks;
+    const t = this.tracker.apply(e.clientId, f);
     if (before?.status === 'pending' && t.entryId === undefined) this.funnel.venueAccepted++;
     this.funnel.fills++;
     const book = this.books[t.instrumentIndex]!;
@@ -276,14 +274,11 @@ export class Engine implements VenueEventSink, OrderDesk {
     const lotsBefore = pos.signedLots;
     const signedLots = e.action === 'buy' ? e.lots : -e.lots;
     const realised = pos.applyFill(signedLots, e.priceTicks);
+    book.refreshHeld();
     this.ledger.onFill(realised, e.fee);
     if (t.exitsFromFill !== undefined && before?.filledLots === 0) this.priceExitsFromFill(t, e.priceTicks, e.action === 'buy', e.tsLocal);
-    book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), {
-      tag: t.tag,
-      plannedStopTicks: t.plannedStopTicks,
-      plannedTargetTicks: t.plannedTargetTicks,
-    });
-    this.log.append(LOG_FILLED, e.tsVenue, book.index, e.clientId, e.liquidity, e.priceTicks, signedLots, e.fee);
+    book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), t);
+    this.log.append(LOG_FILLED, e.tsVenue, book.index, t.logRef, e.liquidity, e.priceTicks, signedLots, e.fee);
     const h = this.handlers;
     if (h.onFill !== undefined) {
       const g = book.spec.tick;
@@ -321,9 +316,9 @@ export class Engine implements VenueEventSink, OrderDesk {
     const exits = t.exits!;
     this.send({ type: 'ModifyOrder', clientId: exits.stopLoss, triggerTicks: asTicks(stop), tsLocal });
     if (exits.takeProfit !== undefined && target !== undefined) {
-      const spec = this.tracker.get(exits.takeProfit)!.state.spec;
+      const spec = this.tracker.get(exits.takeProfit)?.state.spec;
       this.send(
-        spec.type === 'limit'
+        spec?.type === 'limit'
           ? { type: 'ModifyOrder', clientId: exits.takeProfit, limitTicks: asTicks(target), tsLocal }
           : { type: 'ModifyOrder', clientId: exits.takeProfit, triggerTicks: asTicks(target), tsLocal },
       );
@@ -331,7 +326,7 @@ export class Engine implements VenueEventSink, OrderDesk {
   }
 
   private orderUpdate(kind: number, t: TrackedOrder, tsVenue: number, status: string, reason: string): void {
-    if (kind !== LOG_NONE) this.log.append(kind, tsVenue, t.instrumentIndex, t.state.spec.clientId, reason);
+    if (kind !== LOG_NONE) this.log.append(kind, tsVenue, t.instrumentIndex, t.logRef, reason);
     const h = this.handlers;
     if (h.onOrder !== undefined) h.onOrder({ clientId: t.state.spec.clientId, status, timeMs: tsVenue, ...(reason !== '' ? { reason } : {}) });
   }
@@ -357,39 +352,32 @@ export class Engine implements VenueEventSink, OrderDesk {
     return this.primary;
   }
 
+  /** Asks for one onTimer call at the first event at or after `atMs` (the earliest request wins). */
+  requestTimer(atMs: number): void {
+    this.timerAtMs = this.timerAtMs === undefined ? atMs : Math.min(this.timerAtMs, atMs);
+  }
+
+  /** Keeps a strategy's note in the event log at the current event time. */
+  note(text: string): void {
+    this.log.append(LOG_NOTE, this.nowMs, 0, 0, text);
+  }
+
   private context(seed: number): StrategyContext {
-    const engine = this;
     const random = new SeededRandom(seed);
-    return {
+    const now = (): number => this.nowMs;
+    const context: StrategyContext = {
       instrument: this.primary.spec,
       indicators: indicatorFactory,
-      position: (instrument): PositionView => (instrument === undefined ? engine.primary : engine.bookOf(instrument)),
+      position: (instrument): PositionView => (instrument === undefined ? this.primary : this.bookOf(instrument)),
       account: this.ledger,
       orders: this.orders,
-      note(text: string): void {
-        engine.log.append(LOG_NOTE, engine.nowMs, 0, '', text);
-      },
-      get time(): number {
-        return engine.nowMs;
-      },
+      note: (text: string): void => this.note(text),
+      time: 0,
       random,
-      setTimer(atMs: number): void {
-        engine.timerAtMs = engine.timerAtMs === undefined ? atMs : Math.min(engine.timerAtMs, atMs);
-      },
+      setTimer: (atMs: number): void => this.requestTimer(atMs),
     };
-  }
-}
-
-/** The exit reason a reducing fill of this order gives its round trip. */
-function exitReasonOf(t: TrackedOrder): ExitReason {
-  const type: OrderSpec['type'] = t.state.spec.type;
-  switch (t.role) {
-    case 'take-profit':
-      return 'take-profit';
-    case 'stop-loss':
-      return type === 'trailing-stop' ? 'trailing-stop' : 'stop-loss';
-    case 'entry':
-    case 'exit':
-      return type === 'trailing-stop' ? 'trailing-stop' : 'signal';
+    // `time` reads the engine's clock on every access; a getter in the literal would need `this` aliased.
+    Object.defineProperty(context, 'time', { get: now, enumerable: true });
+    return context;
   }
 }

@@ -75,22 +75,26 @@ export class EventLog {
   /** Which optional columns a row has: bit 1 price, 2 lots, 4 amount, 8 extra. */
   private readonly present = new U8Builder(1024);
   private readonly clientIds: string[] = [''];
-  private readonly clientIndex = new Map<string, number>();
   private readonly texts: string[] = [''];
 
   get length(): number {
     return this.timeMs.length;
   }
 
+  /** A reference to `clientId` for `append` (one per order: the caller keeps it with the order). Never 0. */
+  orderRef(clientId: string): number {
+    return this.clientIds.push(clientId) - 1;
+  }
+
   /**
-   * Appends one event. `clientId` and `text` are optional (empty = none); numeric fields are optional too.
-   * Strings are interned, so a run with many fills of few orders stores each id once.
+   * Appends one event. `orderRef` (from `orderRef`, 0 = no order) and `text` (empty = none) are optional, numeric
+   * fields too.
    */
   append(
     kind: number,
     timeMs: number,
     instrumentIndex: number,
-    clientId: string,
+    orderRef: number,
     text: string,
     priceTicks?: number,
     lots?: number,
@@ -100,21 +104,13 @@ export class EventLog {
     this.kind.push(kind);
     this.timeMs.push(timeMs);
     this.instrument.push(instrumentIndex);
-    this.order.push(clientId === '' ? 0 : this.internId(clientId));
+    this.order.push(orderRef);
     this.text.push(text === '' ? 0 : this.texts.push(text) - 1);
     this.price.push(priceTicks ?? 0);
     this.lots.push(lots ?? 0);
     this.amount.push(amount ?? 0);
     this.extra.push(extra ?? 0);
     this.present.push((priceTicks === undefined ? 0 : 1) | (lots === undefined ? 0 : 2) | (amount === undefined ? 0 : 4) | (extra === undefined ? 0 : 8));
-  }
-
-  /** Counts events of one kind. */
-  count(kind: number): number {
-    const k = this.kind.finish();
-    let n = 0;
-    for (let i = 0; i < k.length; i++) if (k[i] === kind) n++;
-    return n;
   }
 
   /** The events as objects, in order. */
@@ -137,14 +133,5 @@ export class EventLog {
         ...(text > 0 ? { text: this.texts[text]! } : {}),
       };
     }
-  }
-
-  private internId(id: string): number {
-    let n = this.clientIndex.get(id);
-    if (n === undefined) {
-      n = this.clientIds.push(id) - 1;
-      this.clientIndex.set(id, n);
-    }
-    return n;
   }
 }

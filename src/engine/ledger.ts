@@ -26,6 +26,8 @@ export class InstrumentBook implements PositionView {
   readonly builders: readonly RoundTripBuilder[];
   /** The last close in ticks: the price unrealised P&L and equity are valued at. 0 before the first bar. */
   lastCloseTicks = 0;
+  /** True while any leg holds a position; kept by `refreshHeld` after every fill, so flat bars skip the P&L math. */
+  held = false;
 
   constructor(
     readonly spec: InstrumentSpec,
@@ -55,8 +57,13 @@ export class InstrumentBook implements PositionView {
     const ticks = this.legs[LEG_NET]!.averageEntryTicks() ?? this.legs[LEG_LONG]!.averageEntryTicks() ?? this.legs[LEG_SHORT]!.averageEntryTicks();
     return ticks === undefined ? undefined : (ticks * this.spec.tick.stepUnits) / 10 ** this.spec.tick.scale;
   }
+  /** Call after any change of a leg's size. */
+  refreshHeld(): void {
+    this.held = this.legs[LEG_NET]!.signedLots !== 0 || this.legs[LEG_LONG]!.signedLots !== 0 || this.legs[LEG_SHORT]!.signedLots !== 0;
+  }
   /** Unrealised P&L of all legs at the last close, in units (1e-8 of the settle asset). Allocation-free. */
   unrealisedUnits(): number {
+    if (!this.held) return 0;
     const t = this.lastCloseTicks;
     return this.legs[LEG_NET]!.unrealisedPnlUnits(t) + this.legs[LEG_LONG]!.unrealisedPnlUnits(t) + this.legs[LEG_SHORT]!.unrealisedPnlUnits(t);
   }
@@ -96,7 +103,10 @@ export class Ledger implements AccountView {
   /** Balance plus unrealised P&L of every book at its last close, in units. Allocation-free. */
   equityUnits(): number {
     let u = this.balanceMoney as number;
-    for (let i = 0; i < this.books.length; i++) u += this.books[i]!.unrealisedUnits();
+    for (let i = 0; i < this.books.length; i++) {
+      const b = this.books[i]!;
+      if (b.held) u += b.unrealisedUnits();
+    }
     return u;
   }
   get equity(): number {

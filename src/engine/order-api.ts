@@ -158,32 +158,35 @@ export function orderSpecOf(request: OrderRequest, spec: InstrumentSpec, clientI
   }
   const lots = lotsOf(request, spec, sizeTicks, math);
   if (!lots.ok) return lots;
-  const base = {
-    clientId,
-    instrument: spec.id,
-    action: request.action,
-    qtyLots: asLots(lots.value),
-    effect,
-    ...(request.positionSide !== undefined ? { positionSide: request.positionSide } : {}),
-  } as const;
+  // Specs are built as literals with every field present (no spreads): this is on the per-trade path.
+  const instrument = spec.id;
+  const action = request.action;
+  const qtyLots = asLots(lots.value);
+  const positionSide = request.positionSide;
   switch (request.type) {
+    case undefined: // a bracket's entry may leave the type out: it is a market order
     case 'market':
-      return ok({ ...base, type: 'market' });
+      return ok({ clientId, instrument, action, qtyLots, effect, positionSide, type: 'market' });
     case 'limit': {
       const tif: TimeInForce = request.postOnly === true ? 'GTX' : (request.timeInForce ?? 'GTC');
-      return ok({ ...base, type: 'limit', limitTicks: asTicks(sizeTicks), timeInForce: tif });
+      return ok({ clientId, instrument, action, qtyLots, effect, positionSide, type: 'limit', limitTicks: asTicks(sizeTicks), timeInForce: tif });
     }
     case 'stop':
     case 'take-profit': {
       const trigger = priceFor(request.trigger, 'trigger');
       if (!trigger.ok) return trigger;
       if (request.limit === undefined) {
-        return ok({ ...base, type: request.type === 'stop' ? 'stop-market' : 'take-profit-market', triggerTicks: asTicks(trigger.value) });
+        return ok({ clientId, instrument, action, qtyLots, effect, positionSide, type: request.type === 'stop' ? 'stop-market' : 'take-profit-market', triggerTicks: asTicks(trigger.value) });
       }
       const limit = priceFor(request.limit, 'limit price');
       if (!limit.ok) return limit;
       return ok({
-        ...base,
+        clientId,
+        instrument,
+        action,
+        qtyLots,
+        effect,
+        positionSide,
         type: request.type === 'stop' ? 'stop-limit' : 'take-profit-limit',
         triggerTicks: asTicks(trigger.value),
         limitTicks: asTicks(limit.value),
@@ -199,10 +202,15 @@ export function orderSpecOf(request: OrderRequest, spec: InstrumentSpec, clientI
         activation = a.value;
       }
       return ok({
-        ...base,
+        clientId,
+        instrument,
+        action,
+        qtyLots,
+        effect,
+        positionSide,
         type: 'trailing-stop',
         callbackRate: request.callbackPct / 100,
-        ...(activation !== undefined ? { activationTicks: asTicks(activation) } : {}),
+        activationTicks: activation === undefined ? undefined : asTicks(activation),
       });
     }
   }

@@ -4,6 +4,7 @@
 import { InvariantError } from '../core/errors.js';
 import { isTerminal, type OrderSpec } from '../domain/order.js';
 import { applyOrderEvent, newOrderState, type OrderEvent, type OrderState } from '../domain/order-state.js';
+import type { ExitReason } from '../domain/round-trip.js';
 import type { OrderRole } from './strategy.js';
 
 /** Bracket links and exit pricing of an order (all absent for a plain order). */
@@ -32,6 +33,8 @@ export class TrackedOrder {
   plannedTargetTicks: number | undefined;
   /** Set once the engine has sent the exits' repricing for a venue that cannot price from the fill. */
   repriced = false;
+  /** The order's reference in the event log. */
+  logRef = 0;
 
   constructor(
     spec: OrderSpec,
@@ -99,5 +102,19 @@ export class OrderTracker {
   /** The working orders (allocates: for the strategy's `open()` and for cancelAll). */
   workingOrders(): TrackedOrder[] {
     return [...this.orders.values()];
+  }
+}
+
+/** The exit reason a reducing fill of this order gives its round trip. */
+export function exitReasonOf(t: TrackedOrder): ExitReason {
+  const type: OrderSpec['type'] = t.state.spec.type;
+  switch (t.role) {
+    case 'take-profit':
+      return 'take-profit';
+    case 'stop-loss':
+      return type === 'trailing-stop' ? 'trailing-stop' : 'stop-loss';
+    case 'entry':
+    case 'exit':
+      return type === 'trailing-stop' ? 'trailing-stop' : 'signal';
   }
 }

@@ -56,6 +56,11 @@ export class Adx implements BarIndicator {
   }
 
   add(bar: BarInput): number | undefined {
+    return this.addHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `add` for a bar given as numbers (price units): the hot-loop entry, no bar object. */
+  addHLC(high: number, low: number, close: number): number | undefined {
     const s = this.saved;
     s[0] = this.prevHigh;
     s[1] = this.prevLow;
@@ -70,17 +75,17 @@ export class Adx implements BarIndicator {
     const i = this.n++;
     const p = this.period;
     if (i === 0) {
-      this.prevHigh = bar.high;
-      this.prevLow = bar.low;
-      this.prevClose = bar.close;
+      this.prevHigh = high;
+      this.prevLow = low;
+      this.prevClose = close;
       return undefined;
     }
-    const diffP = bar.high - this.prevHigh;
-    const diffM = this.prevLow - bar.low;
-    this.prevHigh = bar.high;
-    this.prevLow = bar.low;
-    const tr = trueRange(bar.high, bar.low, this.prevClose);
-    this.prevClose = bar.close;
+    const diffP = high - this.prevHigh;
+    const diffM = this.prevLow - low;
+    this.prevHigh = high;
+    this.prevLow = low;
+    const tr = trueRange(high, low, this.prevClose);
+    this.prevClose = close;
     if (i < p) {
       if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
       else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
@@ -116,7 +121,12 @@ export class Adx implements BarIndicator {
   }
 
   replace(bar: BarInput): number | undefined {
-    if (this.n === 0) return this.add(bar);
+    return this.replaceHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `replace` for a bar given as numbers. */
+  replaceHLC(high: number, low: number, close: number): number | undefined {
+    if (this.n === 0) return this.addHLC(high, low, close);
     const s = this.saved;
     this.prevHigh = s[0]!;
     this.prevLow = s[1]!;
@@ -129,7 +139,7 @@ export class Adx implements BarIndicator {
     this.plusDI = s[8]!;
     this.minusDI = s[9]!;
     this.n--;
-    return this.add(bar);
+    return this.addHLC(high, low, close);
   }
 
   reset(): void {
@@ -148,12 +158,8 @@ export function adxBatch(bars: BarColumns, period: number, adxOut: Float64Array,
   const ind = new Adx(period);
   const n = barColumnsLength('ADX', bars);
   requireBatchBuffers('ADX', n, [adxOut, plusOut, minusOut]);
-  const bar = { openTimeMs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   for (let i = 0; i < n; i++) {
-    bar.high = bars.high[i]!;
-    bar.low = bars.low[i]!;
-    bar.close = bars.close[i]!;
-    if (ind.add(bar) === undefined) {
+    if (ind.addHLC(bars.high[i]!, bars.low[i]!, bars.close[i]!) === undefined) {
       adxOut[i] = plusOut[i] = minusOut[i] = NaN;
     } else {
       adxOut[i] = ind.output(0)!;

@@ -15,13 +15,19 @@ import { trueRange } from './true-range.js';
  */
 export type AtrVariant = 'talib' | 'tradingview';
 
-/** ATR(N) in price units. */
+/**
+ * ATR(N) in price units. `add(bar)` and the number form `addHLC(high, low, close)` give the same bits; the number
+ * form is the hot-loop entry (no bar object to fill and read). After the warm-up an update is one true range and
+ * one multiply-add, small enough for the JIT to inline into the caller's loop.
+ */
 export class Atr implements BarIndicator {
   readonly outputNames = ['atr'] as const;
   readonly lookback: number;
   private readonly period: number;
   private readonly tradingView: boolean;
   private readonly alpha: number;
+  private readonly oneMinusAlpha: number;
+  private readonly keep: number;
   private prevClose = 0;
   private acc = 0;
   private current = 0;
@@ -35,6 +41,8 @@ export class Atr implements BarIndicator {
     this.tradingView = variant === 'tradingview';
     this.lookback = this.tradingView ? period - 1 : period;
     this.alpha = 1 / period;
+    this.oneMinusAlpha = 1 - this.alpha;
+    this.keep = period - 1;
   }
 
   get count(): number {
@@ -55,48 +63,48 @@ export class Atr implements BarIndicator {
   }
 
   add(bar: BarInput): number | undefined {
+    return this.addHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `add` for a bar given as numbers (price units). */
+  addHLC(high: number, low: number, close: number): number | undefined {
     this.savedPrevClose = this.prevClose;
-    this.savedAcc = this.acc;
     this.savedCurrent = this.current;
     const n = ++this.n;
-    const first = n === 1;
-    const tr = first ? bar.high - bar.low : trueRange(bar.high, bar.low, this.prevClose);
-    this.prevClose = bar.close;
-    const p = this.period;
-    if (this.tradingView) {
-      if (n < p) {
-        this.acc += tr;
-        return undefined;
-      }
-      if (n === p) {
-        this.acc += tr;
-        this.current = this.acc / p;
-      } else {
-        this.current = this.alpha * tr + (1 - this.alpha) * this.current;
-      }
-      return this.current;
-    }
-    if (first) return undefined;
-    if (n <= p) {
-      this.acc += tr;
-      return undefined;
-    }
-    if (n === p + 1) {
-      this.acc += tr;
-      this.current = this.acc / p;
-    } else {
-      this.current = (this.current * (p - 1) + tr) / p;
-    }
+    if (n <= this.lookback + 1) return this.warmUp(n, high, low, close);
+    const tr = trueRange(high, low, this.prevClose);
+    this.prevClose = close;
+    // The same operation order as the batch loop and TA-Lib, so the bits agree.
+    this.current = this.tradingView ? this.alpha * tr + this.oneMinusAlpha * this.current : (this.current * this.keep + tr) / this.period;
+    return this.current;
+  }
+
+  /** Inputs up to the first value: accumulate true ranges, then seed with their mean. Kept out of the hot path. */
+  private warmUp(n: number, high: number, low: number, close: number): number | undefined {
+    // The sum is fixed once seeded, so only warm-up inputs need to save it for replace.
+    this.savedAcc = this.acc;
+    const tr = n === 1 ? high - low : trueRange(high, low, this.prevClose);
+    this.prevClose = close;
+    // TA-Lib's first bar has no true range; TradingView's counts with high - low.
+    if (n === 1 && !this.tradingView) return undefined;
+    this.acc += tr;
+    if (n <= this.lookback) return undefined;
+    this.current = this.acc / this.period;
     return this.current;
   }
 
   replace(bar: BarInput): number | undefined {
-    if (this.n === 0) return this.add(bar);
+    return this.replaceHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `replace` for a bar given as numbers. */
+  replaceHLC(high: number, low: number, close: number): number | undefined {
+    if (this.n === 0) return this.addHLC(high, low, close);
     this.prevClose = this.savedPrevClose;
     this.acc = this.savedAcc;
     this.current = this.savedCurrent;
     this.n--;
-    return this.add(bar);
+    return this.addHLC(high, low, close);
   }
 
   reset(): void {
@@ -127,8 +135,9 @@ export function atrBatch(bars: BarColumns, period: number, out: Float64Array, va
   out[lookback] = atr;
   if (tradingView) {
     const alpha = 1 / period;
+    const oneMinusAlpha = 1 - alpha;
     for (let i = lookback + 1; i < n; i++) {
-      atr = alpha * trueRange(high[i]!, low[i]!, close[i - 1]!) + (1 - alpha) * atr;
+      atr = alpha * trueRange(high[i]!, low[i]!, close[i - 1]!) + oneMinusAlpha * atr;
       out[i] = atr;
     }
     return;

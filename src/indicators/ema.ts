@@ -50,13 +50,14 @@ export class Ema implements ScalarIndicator {
   }
 
   add(x: number): number | undefined {
-    this.savedSum = this.sum;
     this.savedCurrent = this.current;
     const n = ++this.n;
     if (n > this.period) {
       this.current = (x - this.current) * this.k + this.current;
       return this.current;
     }
+    // The seed sum is fixed after input N, so only the warm-up inputs save it for replace.
+    this.savedSum = this.sum;
     this.sum += x;
     if (n < this.period) return undefined;
     this.current = this.sum / this.period;

@@ -50,7 +50,11 @@ const cases: IndicatorContractCase[] = [
   { name: 'STDDEV(20)', kind: 'scalar', expectedLookback: 19, create: () => new RollingStdDev(20), batch: (c, [s, m]) => rollingStdDevBatch(c, 20, s!, m!) },
   { name: 'z-score(20)', kind: 'scalar', expectedLookback: 19, create: () => new ZScore(20), batch: (c, [o]) => zScoreBatch(c, 20, o!) },
   // Percentile rank compares with the N previous values, so it needs N + 1 inputs (lookback N).
+  { name: 'percentile rank(14)', kind: 'scalar', expectedLookback: 14, create: () => new PercentileRank(14), batch: (c, [o]) => percentileRankBatch(c, 14, o!) },
+  // Above 48 the window is kept sorted instead of scanned: both paths pass the contract.
   { name: 'percentile rank(50)', kind: 'scalar', expectedLookback: 50, create: () => new PercentileRank(50), batch: (c, [o]) => percentileRankBatch(c, 50, o!) },
+  { name: 'percentile rank(500)', kind: 'scalar', expectedLookback: 500, create: () => new PercentileRank(500), batch: (c, [o]) => percentileRankBatch(c, 500, o!) },
+  stochCase('STOCHF(100,1)', { kind: 'fast', kPeriod: 100, dPeriod: 1 }, 99),
   macdCase('MACD(12,26,9)', 12, 26, 9, 'talib'),
   macdCase('MACD(12,26,9) tradingview', 12, 26, 9, 'tradingview'),
   macdCase('MACD(5,5,1)', 5, 5, 1, 'talib'),

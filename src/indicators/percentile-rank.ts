@@ -1,5 +1,6 @@
 // Percentile rank: the share of the previous N inputs at or below the latest one, streaming and batch. Exact (a
-// count). Keeps the window sorted, so the rank is a binary search. Must never allocate per update.
+// count). Short windows are scanned; long ones kept sorted, so the rank is a binary search. Must never allocate
+// per update.
 import { InputError } from '../core/errors.js';
 import { requireBatchBuffers, requireInteger, type ScalarIndicator } from './indicator.js';
 
@@ -8,19 +9,22 @@ import { requireBatchBuffers, requireInteger, type ScalarIndicator } from './ind
  * Definition: TradingView ta.percentrank ("percents of how many previous values was less than or equal to the
  * current value", https://www.tradingview.com/pine-script-reference/v5/#fun_ta.percentrank). Not in TA-Lib.
  *
- * Cost per update: the window is kept twice, in arrival order (a ring) and sorted. The rank is a binary search,
- * O(log N). Moving the oldest value out and the new one in is a single walk between their two positions in the
- * sorted array: O(N) in the worst case, O(N/3) on average for values in random order, and only a few steps for
- * a slowly moving series. Measured against a plain O(N) scan of the window (docs/indicators.md): 1.6x as fast
- * at N = 14, 3-6x at N = 100 and 8-20x at N = 500. A balanced order-statistics tree would be O(log N) for the
- * update too, but it needs nodes (allocation or a hand-rolled pool) and its constants lose to this walk
- * below N of a few thousand, the windows traders use.
+ * Cost per update, two strategies chosen by N (the same counts, so the same bits either way):
+ * - N <= SCAN_MAX_PERIOD (48): a scan of the window ring, N comparisons.
+ * - longer windows: the window is also kept sorted. The rank is a binary search, O(log N); moving the oldest
+ *   value out and the new one in shifts only the values between their two positions (a native memmove for
+ *   long shifts): O(N) in the worst case, about N/3 slots for prices. Measured on BTCUSDT 1m closes (shared,
+ *   noisy 2-core machine, docs/indicators.md): the sorted window is 0.6x the scan at N = 14, even around N = 50,
+ *   1.1-1.5x at N = 100, 3-4x at N = 500 and 7x at N = 2000; hence the threshold.
+ * True O(log N) updates need a balanced order-statistics tree (or a Fenwick tree over value ranks, which a stream
+ * cannot know in advance); its node pool and pointer chasing lose to a memmove below windows of several thousand.
  * Inputs must not be NaN (it has no rank); a NaN input throws an InputError and changes nothing.
  */
 export class PercentileRank implements ScalarIndicator {
   readonly outputNames = ['percentileRank'] as const;
   readonly lookback: number;
   private readonly period: number;
+  private readonly keepSorted: boolean;
   /** The last N inputs in arrival order; `head` is the oldest once the ring is full. */
   private readonly window: Float64Array;
   /** The same values, ascending; the first min(n, N) slots are in use. */
@@ -37,8 +41,9 @@ export class PercentileRank implements ScalarIndicator {
   constructor(period: number) {
     this.period = requireInteger('percentile rank period', period, 1);
     this.lookback = period;
+    this.keepSorted = period > SCAN_MAX_PERIOD;
     this.window = new Float64Array(period);
-    this.sorted = new Float64Array(period);
+    this.sorted = new Float64Array(this.keepSorted ? period : 0);
   }
 
   get count(): number {
@@ -66,10 +71,12 @@ export class PercentileRank implements ScalarIndicator {
     this.savedCurrent = this.current;
     this.lastInput = x;
     const n = ++this.n;
-    if (full) {
+    const evicted = this.window[this.head]!;
+    this.savedEvicted = evicted;
+    if (!this.keepSorted) {
+      if (full) this.current = (100 * countInRange(this.window, 0, period, x)) / period;
+    } else if (full) {
       this.current = (100 * countAtOrBelow(this.sorted, period, x)) / period;
-      const evicted = this.window[this.head]!;
-      this.savedEvicted = evicted;
       moveSorted(this.sorted, period, evicted, x);
     } else {
       insertSorted(this.sorted, n - 1, x);
@@ -83,11 +90,12 @@ export class PercentileRank implements ScalarIndicator {
     if (this.n === 0) return this.add(x);
     if (x !== x) throw nanInput('percentile rank input', this.n - 1);
     // Undo the last add: put the evicted value back where the last input went (or just drop the last input).
-    const last = this.lastInput;
-    if (this.n > this.period) moveSorted(this.sorted, this.period, last, this.savedEvicted);
-    else removeSorted(this.sorted, this.n, last);
+    if (this.keepSorted) {
+      if (this.n > this.period) moveSorted(this.sorted, this.period, this.lastInput, this.savedEvicted);
+      else removeSorted(this.sorted, this.n, this.lastInput);
+    }
     this.head = this.savedHead;
-    this.window[this.head] = this.n > this.period ? this.savedEvicted : 0;
+    this.window[this.head] = this.savedEvicted;
     this.current = this.savedCurrent;
     this.n--;
     return this.add(x);
@@ -100,6 +108,16 @@ export class PercentileRank implements ScalarIndicator {
     this.current = 0;
     this.n = 0;
   }
+}
+
+/** Windows up to this length are scanned; longer ones are kept sorted (measured crossover, see the class doc). */
+const SCAN_MAX_PERIOD = 48;
+
+/** How many of values[from..to) are <= x (a window ring in any order: a count does not depend on it). */
+function countInRange(values: Float64Array, from: number, to: number, x: number): number {
+  let atOrBelow = 0;
+  for (let i = from; i < to; i++) if (values[i]! <= x) atOrBelow++;
+  return atOrBelow;
 }
 
 function nanInput(input: string, index: number): InputError {
@@ -134,39 +152,60 @@ function removeSorted(sorted: Float64Array, len: number, x: number): void {
   for (; i + 1 < len; i++) sorted[i] = sorted[i + 1]!;
 }
 
+/** Below this many slots a shift is a plain loop; above it a native memmove (copyWithin) is cheaper. */
+const MEMMOVE_MIN = 24;
+
 /**
  * Replaces one copy of `out` (which must be present) by `into` in ascending `sorted[0..len)`, shifting only the
- * values between the two positions: one walk of O(distance) instead of a remove and an insert.
+ * values between the two positions by one slot: O(distance) instead of a remove and an insert.
  */
 function moveSorted(sorted: Float64Array, len: number, out: number, into: number): void {
   // The last copy of `out`: with equal values any copy is the same number.
-  let i = countAtOrBelow(sorted, len, out) - 1;
+  const from = countAtOrBelow(sorted, len, out) - 1;
   if (into > out) {
-    while (i + 1 < len && sorted[i + 1]! < into) {
-      sorted[i] = sorted[i + 1]!;
-      i++;
-    }
+    // Values in (out, into) move down one slot; `into` goes after them.
+    const to = countBelow(sorted, len, into) - 1;
+    if (to - from > MEMMOVE_MIN) sorted.copyWithin(from, from + 1, to + 1);
+    else for (let i = from; i < to; i++) sorted[i] = sorted[i + 1]!;
+    sorted[to] = into;
   } else {
-    while (i > 0 && sorted[i - 1]! > into) {
-      sorted[i] = sorted[i - 1]!;
-      i--;
-    }
+    // Values in (into, out] before `from` move up one slot; `into` goes before them.
+    const to = countAtOrBelow(sorted, from, into);
+    if (from - to > MEMMOVE_MIN) sorted.copyWithin(to + 1, to, from);
+    else for (let i = from; i > to; i--) sorted[i] = sorted[i - 1]!;
+    sorted[to] = into;
   }
-  sorted[i] = into;
+}
+
+/** How many of the first `len` values of ascending `sorted` are < x: the lower bound, by binary search. */
+function countBelow(sorted: Float64Array, len: number, x: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * Batch percentile rank into `out` (NaN for the first N indices); the same counts as `PercentileRank`, so the same
- * values. Allocates one sorted window of N per call. Throws an InputError naming the index of a NaN input.
+ * values. Allocates one sorted window of N per call for N above 48. Throws an InputError naming the index of a NaN input.
  */
 export function percentileRankBatch(input: Float64Array, period: number, out: Float64Array): void {
   requireInteger('percentile rank period', period, 1);
   const n = input.length;
   requireBatchBuffers('percentile rank', n, [out]);
-  const sorted = new Float64Array(period);
+  const keepSorted = period > SCAN_MAX_PERIOD;
+  const sorted = new Float64Array(keepSorted ? period : 0);
   for (let i = 0; i < n; i++) {
     const x = input[i]!;
     if (x !== x) throw nanInput('percentile rank input at index', i);
+    if (!keepSorted) {
+      out[i] = i < period ? NaN : (100 * countInRange(input, i - period, i, x)) / period;
+      continue;
+    }
     if (i < period) {
       out[i] = NaN;
       insertSorted(sorted, i, x);

@@ -58,26 +58,31 @@ export class Rsi implements ScalarIndicator {
     const n = ++this.n;
     const change = x - this.prev;
     this.prev = x;
+    const p = this.period;
+    if (n <= p + 1) return this.warmUp(n, change);
+    // Wilder smoothing in TA-Lib's operation order (multiply, add the change, divide), as in the batch loop.
+    let loss = this.loss * (p - 1);
+    let gain = this.gain * (p - 1);
+    if (change < 0) loss -= change;
+    else gain += change;
+    loss /= p;
+    gain /= p;
+    this.loss = loss;
+    this.gain = gain;
+    const sum = gain + loss;
+    this.current = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
+    return this.current;
+  }
+
+  /** The first N changes: plain sums, then the seed averages and the first value. Kept out of the hot path. */
+  private warmUp(n: number, change: number): number | undefined {
     if (n === 1) return undefined;
     const p = this.period;
-    if (n <= p) {
-      if (change < 0) this.loss -= change;
-      else this.gain += change;
-      return undefined;
-    }
-    if (n === p + 1) {
-      if (change < 0) this.loss -= change;
-      else this.gain += change;
-      this.loss /= p;
-      this.gain /= p;
-    } else {
-      this.loss *= p - 1;
-      this.gain *= p - 1;
-      if (change < 0) this.loss -= change;
-      else this.gain += change;
-      this.loss /= p;
-      this.gain /= p;
-    }
+    if (change < 0) this.loss -= change;
+    else this.gain += change;
+    if (n <= p) return undefined;
+    this.loss /= p;
+    this.gain /= p;
     const sum = this.gain + this.loss;
     this.current = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (this.gain / sum);
     return this.current;

@@ -50,14 +50,23 @@ export class SlidingExtreme {
       head = head + 1 === cap ? 0 : head + 1;
       size--;
     }
-    // Drop the entries that can never be the extreme again: older and no better than x.
+    // Drop the entries that can never be the extreme again: older and no better than x. `tail` walks back from
+    // the newest entry; the ring wraps with a compare, not a modulo, in this per-bar loop.
     const values = this.values;
+    let tail = head + size - 1;
+    if (tail >= cap) tail -= cap;
     if (this.max) {
-      while (size > 0 && values[(head + size - 1) % cap]! <= x) size--;
+      while (size > 0 && values[tail]! <= x) {
+        size--;
+        tail = tail === 0 ? cap - 1 : tail - 1;
+      }
     } else {
-      while (size > 0 && values[(head + size - 1) % cap]! >= x) size--;
+      while (size > 0 && values[tail]! >= x) {
+        size--;
+        tail = tail === 0 ? cap - 1 : tail - 1;
+      }
     }
-    const slot = (head + size) % cap;
+    const slot = tail + 1 === cap ? 0 : tail + 1;
     this.savedSlot = slot;
     this.savedAt = this.at[slot]!;
     this.savedValue = values[slot]!;

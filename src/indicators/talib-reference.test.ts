@@ -136,9 +136,11 @@ for (const { label, bars } of datasets) {
           { k: 'outSlowK', d: 'outSlowD' });
       }
     });
-    it('fast stochastic 14/3 equals TA-Lib STOCHF', () => {
-      compare(label, bars, () => new Stochastic({ kind: 'fast', kPeriod: 14, dPeriod: 3 }), 'bar', 'STOCHF',
-        { optInFastK_Period: 14, optInFastD_Period: 3, optInFastD_MAType: 0 }, { k: 'outFastK', d: 'outFastD' });
+    it('fast stochastic 14/3 and 240/3 equal TA-Lib STOCHF (the long window exercises the deque expiry)', () => {
+      for (const k of [14, 240]) {
+        compare(label, bars, () => new Stochastic({ kind: 'fast', kPeriod: k, dPeriod: 3 }), 'bar', 'STOCHF',
+          { optInFastK_Period: k, optInFastD_Period: 3, optInFastD_MAType: 0 }, { k: 'outFastK', d: 'outFastD' });
+      }
     });
     it('Bollinger bands (20, 2) and (10, 1.5/2.5) equal TA-Lib BBANDS with SMA', () => {
       compare(label, bars, () => new BollingerBands({ period: 20 }), 'scalar', 'BBANDS',

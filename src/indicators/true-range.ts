@@ -44,20 +44,30 @@ export class TrueRange implements BarIndicator {
   }
 
   add(bar: BarInput): number | undefined {
+    return this.addHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `add` for a bar given as numbers (price units): the hot-loop entry, no bar object. */
+  addHLC(high: number, low: number, close: number): number | undefined {
     this.savedPrevClose = this.prevClose;
     this.savedCurrent = this.current;
     const n = ++this.n;
-    if (n > 1) this.current = trueRange(bar.high, bar.low, this.prevClose);
-    this.prevClose = bar.close;
+    if (n > 1) this.current = trueRange(high, low, this.prevClose);
+    this.prevClose = close;
     return n > 1 ? this.current : undefined;
   }
 
   replace(bar: BarInput): number | undefined {
-    if (this.n === 0) return this.add(bar);
+    return this.replaceHLC(bar.high, bar.low, bar.close);
+  }
+
+  /** `replace` for a bar given as numbers. */
+  replaceHLC(high: number, low: number, close: number): number | undefined {
+    if (this.n === 0) return this.addHLC(high, low, close);
     this.prevClose = this.savedPrevClose;
     this.current = this.savedCurrent;
     this.n--;
-    return this.add(bar);
+    return this.addHLC(high, low, close);
   }
 
   reset(): void {

@@ -1,7 +1,7 @@
 // Anchored VWAP with volume-weighted standard-deviation bands (streaming and batch), plus the period anchors
 // (UTC day, session, week, custom start) and bar price sources that pivots and the volume profile reuse.
 // Pure; must never allocate per update, and batch must equal streaming bit for bit.
-import { InputError } from '../core/errors.js';
+import { InputError, InvariantError } from '../core/errors.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../core/time.js';
 import { barColumnsLength, requireBatchBuffers, requireFinite, type BarColumns, type BarIndicator, type BarInput, type BatchOutputs } from './indicator.js';
 
@@ -76,6 +76,9 @@ export function sourcePrice(source: PriceSource, open: number, high: number, low
     case 'ohlc4':
       return (open + high + low + close) / 4;
   }
+  // Unreachable for a PriceSource; without it the function could return undefined, and V8 would then box every
+  // price it returns (a HeapNumber per bar) even when inlined.
+  throw new InvariantError('a price source (hlc3, close, hl2 or ohlc4)', String(source));
 }
 
 /** Configuration of an anchored VWAP. */
@@ -175,6 +178,14 @@ export class Vwap implements BarIndicator {
   }
 
   add(bar: BarInput): number | undefined {
+    return this.addBar(bar.openTimeMs, bar.open, bar.high, bar.low, bar.close, bar.volume);
+  }
+
+  /**
+   * `add` for a bar given as numbers (open time in epoch ms, prices, volume in the base asset): the hot-loop entry,
+   * no bar object to fill and read.
+   */
+  addBar(openTimeMs: number, open: number, high: number, low: number, close: number, volume: number): number | undefined {
     const s = this.saved;
     s[0] = this.startMs;
     s[1] = this.endMs;
@@ -184,14 +195,12 @@ export class Vwap implements BarIndicator {
     s[5] = this.sumD2v;
     s[6] = this.current;
     this.n++;
-    const t = bar.openTimeMs;
-    const p = sourcePrice(this.cfg.source, bar.open, bar.high, bar.low, bar.close);
-    if ((t >= this.endMs || t < this.startMs) && !this.startPeriod(t, p)) return undefined;
-    const v = bar.volume;
+    const p = sourcePrice(this.cfg.source, open, high, low, close);
+    if ((openTimeMs >= this.endMs || openTimeMs < this.startMs) && !this.startPeriod(openTimeMs, p)) return undefined;
     const d = p - this.ref;
-    this.sumV += v;
-    this.sumDv += d * v;
-    this.sumD2v += d * d * v;
+    this.sumV += volume;
+    this.sumDv += d * volume;
+    this.sumD2v += d * d * volume;
     if (this.sumV > 0) {
       this.current = this.ref + this.sumDv / this.sumV;
       return this.current;
@@ -222,7 +231,12 @@ export class Vwap implements BarIndicator {
   }
 
   replace(bar: BarInput): number | undefined {
-    if (this.n === 0) return this.add(bar);
+    return this.replaceBar(bar.openTimeMs, bar.open, bar.high, bar.low, bar.close, bar.volume);
+  }
+
+  /** `replace` for a bar given as numbers. */
+  replaceBar(openTimeMs: number, open: number, high: number, low: number, close: number, volume: number): number | undefined {
+    if (this.n === 0) return this.addBar(openTimeMs, open, high, low, close, volume);
     const s = this.saved;
     this.startMs = s[0]!;
     this.endMs = s[1]!;
@@ -232,7 +246,7 @@ export class Vwap implements BarIndicator {
     this.sumD2v = s[5]!;
     this.current = s[6]!;
     this.n--;
-    return this.add(bar);
+    return this.addBar(openTimeMs, open, high, low, close, volume);
   }
 
   reset(): void {

@@ -23,9 +23,6 @@ const FUNDING = 'binance/futures-um/fundingRate/BTCUSDT-fundingRate-2025-03-06_2
  *   short), rounded half away from zero. The target is a limit (maker) that fills only when price trades through it;
  *   the stop a stop-market (taker) that fills at the stop, or at the open when a bar opens beyond it.
  * - Inside a bar the stop is checked before the target (stop-first), on the entry bar too.
- * - A venue that cannot price bracket exits from the fill itself (capabilities.bracketExitsFromFill) gets them
- *   repriced by the engine after the entry bar: on the entry bar the exits sit at the same distances from the signal
- *   close. The loop follows whichever the simulated venue declares.
  * - Fees: notional x rate, rounded up to 1e-8 USDT. Funding: at each settlement time, at the open of the first bar
  *   opening at or after it, -(signed notional at that open) x rate, rounded down to 1e-8 USDT.
  */
@@ -59,7 +56,7 @@ function readCsv(path: string): number[][] {
   return text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
 }
 
-function referenceLoop(venuePricesFromFill: boolean): { trades: RefTrade[]; balanceUnits: number } {
+function referenceLoop(): { trades: RefTrade[]; balanceUnits: number } {
   const rows = readCsv(sharedData(KLINES));
   const funding = readCsv(sharedData(FUNDING)).filter((r) => r[0]! >= rows[0]![0]!);
   const t = rows.map((r) => r[0]!);
@@ -77,7 +74,6 @@ function referenceLoop(venuePricesFromFill: boolean): { trades: RefTrade[]; bala
   let slow = 0;
   let previousSign = 0;
   let pending = 0; // +lots / -lots of an entry decided at the last close
-  let signalTicks = 0;
   let lots = 0; // signed position
   let entryTicks = 0;
   let entryTime = 0;
@@ -119,13 +115,9 @@ function referenceLoop(venuePricesFromFill: boolean): { trades: RefTrade[]; bala
       const fee = ceilUnits(Math.abs(lots) * entryTicks * UNITS_PER_TICK_LOT * TAKER);
       tripUnits = -fee;
       balance -= fee;
-      const exitsFrom = (p: number): void => {
-        tp = lots > 0 ? roundRatio(p, 1002, 1000) : roundRatio(p, 998, 1000);
-        sl = lots > 0 ? roundRatio(p, 9985, 10000) : roundRatio(p, 10015, 10000);
-      };
-      exitsFrom(venuePricesFromFill ? entryTicks : signalTicks);
+      tp = lots > 0 ? roundRatio(entryTicks, 1002, 1000) : roundRatio(entryTicks, 998, 1000);
+      sl = lots > 0 ? roundRatio(entryTicks, 9985, 10000) : roundRatio(entryTicks, 10015, 10000);
       restOfBar(i);
-      if (lots !== 0) exitsFrom(entryTicks);
     }
     const x = closes[i]!;
     const n = i + 1;
@@ -144,7 +136,6 @@ function referenceLoop(venuePricesFromFill: boolean): { trades: RefTrade[]; bala
     if ((up || down) && lots === 0 && pending === 0) {
       const size = Math.floor(1e7 / c[i]!);
       pending = up ? size : -size;
-      signalTicks = c[i]!;
     }
   }
   return { trades, balanceUnits: balance };
@@ -153,7 +144,8 @@ function referenceLoop(venuePricesFromFill: boolean): { trades: RefTrade[]; bala
 describe('the engine against a plain loop on real BTCUSDT 1m bars', () => {
   it('makes the same trades (count, times, sides, prices, exit reasons) and the same P&L to 1e-8 USDT', async () => {
     const venue = new SimulatedVenue({ instruments: [{ spec: loadRegistry().get('BINANCE:BTCUSDT') }] });
-    const ref = referenceLoop(venue.capabilities.bracketExitsFromFill === true);
+    expect(venue.capabilities.bracketExitsFromFill, 'the simulated venue prices bracket exits from the fill').toBe(true);
+    const ref = referenceLoop();
     const config = parseBacktestConfig({ strategy: 'ema-cross', instrument: 'BINANCE:BTCUSDT', data: sharedData(KLINES), fundingFile: sharedData(FUNDING) });
     const run = await runBacktest(config, { registry: loadRegistry(), cacheDir: '/nonexistent-cache' });
     const got = run.result.trips.map((tr) => ({

@@ -216,6 +216,7 @@ export class OrderActions {
       if (st === STATUS_HELD) {
         b.qtyLots[c] = filled;
         b.status[c] = STATUS_PENDING;
+        b.childPricer?.(c, priceTicks);
         this.arrive(c, priceTicks, born);
       } else if ((st === STATUS_OPEN || st === STATUS_PARTIAL) && b.qtyLots[c] !== filled && filled > b.filledLots[c]!) {
         b.qtyLots[c] = filled;

@@ -82,7 +82,8 @@ function gridProblem(spec: OrderSpec): string | undefined {
 
 /**
  * Checks an order on arrival, in the order Binance reports them: mode, grid, quantity limits, callback rate, minimum
- * notional (reduce-only orders are exempt, as Binance's MIN_NOTIONAL filter exempts them), reduce-only with nothing
+ * notional (reduce-only orders are exempt: Binance -4164 "Order's notional must be no smaller than 5 (unless you
+ * choose reduce only)", as recorded in https://github.com/conor19w/binance-futures-trading-bot/issues/52), reduce-only with nothing
  * to reduce (Binance -2022 "ReduceOnly Order is rejected"), leverage above the bracket's maximum, and initial margin
  * of the increasing part (notional at the order's price / leverage, margin.ts) above the available margin.
  * `reduceOnly` is the effective flag (hedge-mode closes count). Undefined when the order may go to the book.

@@ -6,6 +6,7 @@ import type { Lots, Ticks } from '../../core/grid.js';
 import type { Money } from '../../core/money.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { BracketSpec, PositionMode, VenueCommand, VenueEvent } from '../venue.js';
+import { bracketExitTicks } from './bracket-prices.js';
 import { OrderActions } from './order-actions.js';
 import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal } from './order-validation.js';
 import type { SimAccount } from './sim-account.js';
@@ -19,8 +20,6 @@ const TAKE_PROFIT_TYPES: ReadonlySet<OrderSpec['type']> = new Set(['limit', 'tak
 
 export class SimCommands {
   private readonly actions = new OrderActions();
-  /** Every client id ever used (the venue refuses a second order with one). */
-  private readonly seen = new Set<string>();
 
   constructor(
     private readonly account: SimAccount,
@@ -31,14 +30,9 @@ export class SimCommands {
     private readonly ids: IdGenerator,
     /** Working orders by client id (the translator removes an order when it ends). */
     private readonly active: Map<string, OrderRecord>,
+    /** Client ids of orders queued or working, and their market (an id is free again once its order ends). */
+    private readonly live: Map<string, SimMarket>,
   ) {}
-
-  /** True when a client id was used before (the venue refuses a second order with it). */
-  claim(clientId: string): boolean {
-    if (this.seen.has(clientId)) return false;
-    this.seen.add(clientId);
-    return true;
-  }
 
   /** Applies one arrived command at venue time `t`, judging market orders at `referenceTicks`. */
   apply(m: SimMarket, command: VenueCommand, arrivalMs: number, t: number, referenceTicks: number): void {
@@ -135,6 +129,7 @@ export class SimCommands {
   private rejectAll(specs: readonly (OrderSpec | undefined)[], t: number, refusal: OrderRefusal, culprit: string): void {
     for (const o of specs) {
       if (o === undefined) continue;
+      this.live.delete(o.clientId);
       const reason = o.clientId === culprit || specs.length === 1 ? refusal.reason : `${culprit} in the same request: ${refusal.reason}`;
       this.emit({ tsVenue: t, tsLocal: t, type: 'OrderRejected', clientId: o.clientId, code: refusal.code, reason });
     }
@@ -190,6 +185,12 @@ export class SimCommands {
         return;
       }
     }
+    const f = b.exitsFromFill;
+    const pctOk = (x: number | undefined): boolean => x === undefined || (x > 0 && x < 100);
+    if (f !== undefined && (!pctOk(f.stopLossPct) || !pctOk(f.takeProfitPct) || (f.takeProfitPct !== undefined && b.takeProfit === undefined))) {
+      this.rejectAll(all, t, { code: 'UNSUPPORTED', reason: 'exitsFromFill: percent distances must lie between 0 and 100, and a take-profit percent needs a take-profit order' }, b.entry.clientId);
+      return;
+    }
     const refusal = this.check(m, b.entry, referenceTicks, this.account.metrics().availableMargin);
     if (refusal !== undefined) {
       this.rejectAll(all, t, refusal, b.entry.clientId);
@@ -198,8 +199,49 @@ export class SimCommands {
     const entry = this.add(m, b.entry, arrivalMs, referenceTicks, this.reduceOnly(b.entry));
     const tp = b.takeProfit === undefined ? undefined : this.add(m, b.takeProfit, arrivalMs, referenceTicks, true);
     const stop = this.add(m, b.stopLoss, arrivalMs, referenceTicks, true);
+    if (f !== undefined) {
+      if (b.stopLoss.type !== 'trailing-stop') stop.fromFill = { role: 'stop-loss', pct: f.stopLossPct };
+      if (tp !== undefined && f.takeProfitPct !== undefined) tp.fromFill = { role: 'take-profit', pct: f.takeProfitPct };
+    }
     if (tp === undefined) m.book.attach(entry.slot, stop.slot);
     else m.book.bracket(entry.slot, tp.slot, stop.slot);
+  }
+
+  /**
+   * Prices a bracket exit from its entry's first fill (the book calls this as the exit starts): long TP = fill x
+   * (1 + pct/100), stop = fill x (1 - pct/100), mirrored for a short, nearest tick (bracket-prices.ts). A limit
+   * variant keeps its limit at the new trigger. Exits without `fromFill` keep their prices.
+   */
+  priceExit(m: SimMarket, child: number, fillTicks: number): void {
+    const rec = m.records[child];
+    if (rec?.fromFill === undefined) return;
+    const long = rec.spec.action === 'sell';
+    const { role, pct } = rec.fromFill;
+    const x = bracketExitTicks(fillTicks, long, role === 'take-profit' ? pct : 1, role === 'stop-loss' ? pct : 1);
+    const price = (role === 'take-profit' ? x.takeProfitTicks : x.stopTicks) as Ticks;
+    const book = m.book;
+    const spec = rec.spec;
+    switch (spec.type) {
+      case 'limit':
+        book.limitTicks[child] = price;
+        rec.spec = { ...spec, limitTicks: price };
+        break;
+      case 'stop-market':
+      case 'take-profit-market':
+        book.triggerTicks[child] = price;
+        rec.spec = { ...spec, triggerTicks: price };
+        break;
+      case 'stop-limit':
+      case 'take-profit-limit':
+        book.triggerTicks[child] = price;
+        book.limitTicks[child] = price;
+        rec.spec = { ...spec, triggerTicks: price, limitTicks: price };
+        break;
+      case 'market':
+      case 'trailing-stop':
+        return;
+    }
+    rec.repriced = true;
   }
 
   private cancel(m: SimMarket, clientId: string, t: number): void {

@@ -48,6 +48,8 @@ export class SimEventTranslator {
     private readonly emit: (event: VenueEvent) => void,
     /** The venue's working orders by client id; a record leaves it when its order ends. */
     private readonly active: Map<string, OrderRecord>,
+    /** Client ids queued or working; an id leaves it when its order ends. */
+    private readonly live: Map<string, SimMarket>,
   ) {}
 
   /**
@@ -73,6 +75,7 @@ export class SimEventTranslator {
         m.records[slot] = undefined;
         rec.slot = -1;
         this.active.delete(rec.clientId);
+        this.live.delete(rec.clientId);
       }
     }
     out.clear();
@@ -81,34 +84,33 @@ export class SimEventTranslator {
   private one(m: SimMarket, rec: OrderRecord, k: number, cancelReason: string | undefined): void {
     const out = m.out;
     const t = out.timeMs[k]!;
-    const stamp = { tsVenue: t, tsLocal: t };
     const clientId = rec.clientId;
     const reason = out.reason[k]!;
-    const why = reasonText(reason) ?? '';
+    const why = reason === 0 ? '' : (reasonText(reason) ?? '');
     switch (out.kind[k]) {
       case EVENT_ACCEPTED:
         this.accept(m, rec, t);
         return;
       case EVENT_TRIGGERED:
         this.accept(m, rec, t);
-        this.emit({ ...stamp, type: 'OrderTriggered', clientId });
+        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderTriggered', clientId });
         return;
       case EVENT_FILL:
         this.accept(m, rec, t);
         this.fill(m, rec, k);
         return;
       case EVENT_CANCELLED:
-        this.emit({ ...stamp, type: 'OrderCancelled', clientId, reason: cancelReason ?? why });
+        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderCancelled', clientId, reason: cancelReason ?? why });
         return;
       case EVENT_REJECTED:
-        this.emit({ ...stamp, type: 'OrderRejected', clientId, code: rejectCodeFor(reason), reason: why });
+        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderRejected', clientId, code: rejectCodeFor(reason), reason: why });
         return;
       case EVENT_EXPIRED:
-        this.emit({ ...stamp, type: 'OrderExpired', clientId, reason: why });
+        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderExpired', clientId, reason: why });
         return;
       case EVENT_MODIFIED: {
         rec.spec = { ...rec.spec, qtyLots: m.book.qtyLots[rec.slot]! as Lots };
-        this.emit({ ...stamp, type: 'OrderModified', clientId, order: rec.spec });
+        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId, order: rec.spec });
         return;
       }
       default:
@@ -118,16 +120,18 @@ export class SimEventTranslator {
 
   /**
    * Sends OrderAccepted once, before the order's first trigger or fill (a market order is accepted as it fills). A
-   * bracket exit starts with its entry's filled quantity: when that differs from the quantity it was sent with, an
-   * OrderModified follows at once, so the order's state always matches the book.
+   * bracket exit starts with its entry's filled quantity (and, with exitsFromFill, prices from the entry's fill):
+   * when that differs from what it was sent with, an OrderModified follows at once, so the order's state always
+   * matches the book.
    */
   private accept(m: SimMarket, rec: OrderRecord, t: number): void {
     if (rec.accepted) return;
     rec.accepted = true;
     this.emit({ tsVenue: t, tsLocal: t, type: 'OrderAccepted', clientId: rec.clientId, venueOrderId: rec.venueOrderId });
     const qty = m.book.qtyLots[rec.slot]!;
-    if (qty !== rec.spec.qtyLots) {
+    if (qty !== rec.spec.qtyLots || rec.repriced === true) {
       rec.spec = { ...rec.spec, qtyLots: qty as Lots };
+      rec.repriced = false;
       this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId: rec.clientId, order: rec.spec });
     }
   }
@@ -145,20 +149,17 @@ export class SimEventTranslator {
     const remainingBefore = book.qtyLots[slot]! - book.filledLots[slot]! + lots;
     if (rec.reserved > 0 && remainingBefore > 0) this.releaseReserve(rec, mulDivRound(rec.reserved, lots, remainingBefore, 'nearest'));
     const booked = this.account.applyFill(m.ia, leg, action, lots, priceTicks, liquidity);
-    const positionSide = positionSideOfLeg(leg);
-    this.emit({
-      tsVenue: out.timeMs[k]!,
-      tsLocal: out.timeMs[k]!,
-      type: 'OrderFilled',
-      clientId: rec.clientId,
-      instrument: m.ia.spec.id,
-      action: action > 0 ? 'buy' : 'sell',
-      lots: lots as Lots,
-      priceTicks: priceTicks as Ticks,
-      liquidity,
-      fee: booked.fee,
-      ...(positionSide === undefined ? {} : { positionSide }),
-    });
+    const t = out.timeMs[k]!;
+    const side = action > 0 ? 'buy' : 'sell';
+    const liquidityName: Liquidity = liquidity;
+    const id = m.ia.spec.id;
+    // Two literal shapes rather than a conditional spread: one allocation per fill.
+    if (leg === LEG_NET) {
+      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderFilled', clientId: rec.clientId, instrument: id, action: side, lots: lots as Lots, priceTicks: priceTicks as Ticks, liquidity: liquidityName, fee: booked.fee });
+    } else {
+      const positionSide: Side = leg === LEG_LONG ? 'long' : 'short';
+      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderFilled', clientId: rec.clientId, instrument: id, action: side, lots: lots as Lots, priceTicks: priceTicks as Ticks, liquidity: liquidityName, fee: booked.fee, positionSide });
+    }
   }
 
   private releaseReserve(rec: OrderRecord, amount: number): void {

@@ -3,7 +3,16 @@
 // Must never decide when a liquidation happens: the venue compares the mark (or its proxy) with the bounds.
 import { MONEY_UNITS, type Money } from '../../core/money.js';
 import { unitsToMoney } from '../../domain/contract-math.js';
-import { bankruptcyPrices, conservativeTicks, crossLiquidation, isolatedLiquidation, type GridLeg } from '../../domain/liquidation.js';
+import type { ContractType, MaintenanceBracket } from '../../domain/instrument.js';
+import {
+  bankruptcyPrices,
+  conservativeTicks,
+  crossLiquidation,
+  inverseLiquidationPrice,
+  isolatedLiquidation,
+  linearLiquidationPrice,
+  type GridLeg,
+} from '../../domain/liquidation.js';
 import { maintenanceBrackets } from '../../domain/margin.js';
 import type { MarginMode } from '../venue.js';
 import type { InstrumentAccount } from './instrument-account.js';
@@ -56,7 +65,61 @@ function isolatedBounds(ia: InstrumentAccount, leg: number): void {
   }
 }
 
+/** The one-leg solvers of liquidation.ts by contract type (Binance USD-M / COIN-M with TMM1 and UPNL1). */
+const SOLVE_ONE: { readonly [K in ContractType]: typeof linearLiquidationPrice } = { linear: linearLiquidationPrice, inverse: inverseLiquidationPrice };
+
+/** One bracket without maintenance: the same formulas then give the bankruptcy price (margin balance = 0). */
+const NO_MAINTENANCE: readonly MaintenanceBracket[] = [
+  { bracket: 0, notionalFloor: 0, notionalCap: Number.POSITIVE_INFINITY, maintRate: 0, cum: 0, maxLeverage: Number.POSITIVE_INFINITY },
+];
+
+/** A solved price as a bound in ticks: undefined -> no bound; +Infinity (already below maintenance) -> crossed at any price. */
+function boundTicks(price: number | undefined, long: boolean, ia: InstrumentAccount): number {
+  if (price === undefined) return long ? DOWN : UP;
+  if (price === Number.POSITIVE_INFINITY) return long ? UP : DOWN;
+  return conservativeTicks(price, long ? 'long' : 'short', ia.spec.tick) ?? (long ? DOWN : UP);
+}
+
+/**
+ * Cross margin with a single open leg (the usual case): Binance's one-position formula directly, which is what
+ * `crossLiquidation` reduces to for one leg (a test checks they agree), without its per-call allocations.
+ */
+function crossOneLeg(ia: InstrumentAccount, leg: number, walletBalance: Money, otherMaintenance: Money, otherUnrealisedPnl: Money): void {
+  const p = ia.legs[leg]!;
+  const long = p.signedLots > 0;
+  const lots = Math.abs(p.signedLots);
+  const tick = ia.spec.tick;
+  const entryPrice = (p.averageEntryTicks()! * tick.stepUnits) / 10 ** tick.scale;
+  const solve = SOLVE_ONE[ia.spec.contractType];
+  const wb = walletBalance / MONEY_UNITS;
+  const tmm = otherMaintenance / MONEY_UNITS;
+  const upnl = otherUnrealisedPnl / MONEY_UNITS;
+  const size = ia.math.positionSize(lots);
+  const lp = solve(wb, tmm, upnl, long ? 1 : -1, size, entryPrice, maintenanceBrackets(ia.spec, lots));
+  const bp = solve(wb, tmm, upnl, long ? 1 : -1, size, entryPrice, NO_MAINTENANCE);
+  if (long) {
+    ia.liqLower[leg] = boundTicks(lp, true, ia);
+    ia.bankruptLower[leg] = boundTicks(bp, true, ia);
+  } else {
+    ia.liqUpper[leg] = boundTicks(lp, false, ia);
+    ia.bankruptUpper[leg] = boundTicks(bp, false, ia);
+  }
+}
+
 function crossBounds(ia: InstrumentAccount, walletBalance: Money, otherMaintenance: Money, otherUnrealisedPnl: Money): void {
+  let openLegs = 0;
+  let only = 0;
+  for (let leg = 0; leg < 3; leg++) {
+    if (ia.legs[leg]!.signedLots !== 0) {
+      openLegs++;
+      only = leg;
+    }
+  }
+  if (openLegs === 0) return;
+  if (openLegs === 1) {
+    crossOneLeg(ia, only, walletBalance, otherMaintenance, otherUnrealisedPnl);
+    return;
+  }
   const legs: GridLeg[] = [];
   const open: number[] = [];
   for (let leg = 0; leg < 3; leg++) {
@@ -65,7 +128,6 @@ function crossBounds(ia: InstrumentAccount, walletBalance: Money, otherMaintenan
     legs.push({ side: p.signedLots > 0 ? 'long' : 'short', lots: Math.abs(p.signedLots), entryTicks: p.averageEntryTicks()! });
     open.push(leg);
   }
-  if (legs.length === 0) return;
   const account = { walletBalance, otherMaintenance, otherUnrealisedPnl };
   const r = crossLiquidation(ia.spec, ia.math, account, legs);
   const tick = ia.spec.tick;
@@ -90,8 +152,9 @@ function crossBounds(ia: InstrumentAccount, walletBalance: Money, otherMaintenan
 /**
  * The price a liquidated leg of `signedLots` closes at: the trigger (the liquidation price, or the open when the
  * bar opened beyond it), but never beyond the bankruptcy price, where Binance's insurance fund takes the position
- * over ("the user's position will be closed at the bankruptcy price and the Insurance Fund will take over",
- * https://www.binance.com/en/support/faq/360033525271, Liquidation Protocol). At least one tick.
+ * over ("the user's position will be closed at the bankruptcy price and the Insurance Fund will take over", Binance's
+ * Liquidation Protocol, https://docs.traderwagon.com/faq/futures-trading-introduction/liquidation-protocol). The
+ * result is at least one tick.
  */
 export function liquidationPriceTicks(signedLots: number, triggerTicks: number, bankruptTicks: number): number {
   const price = signedLots > 0 ? Math.max(triggerTicks, bankruptTicks) : Math.min(triggerTicks, bankruptTicks);

@@ -53,6 +53,7 @@ export class SimLiquidator {
         realisedPnl: close.realisedPnl,
         fee: close.fee,
       });
+      m.refreshReach();
     }
   }
 

@@ -5,7 +5,8 @@ import type { OrderSpec } from '../../domain/order.js';
 import type { VenueCommand } from '../venue.js';
 import type { InstrumentAccount } from './instrument-account.js';
 import { SimEvents } from './sim-events.js';
-import { SimOrderBook } from './sim-order-book.js';
+import { awaitingTrigger, limitWorking, triggerDirection } from './order-actions.js';
+import { isWorkingStatus, SimOrderBook, STATUS_PENDING, TYPE_TRAILING_STOP } from './sim-order-book.js';
 
 /**
  * Where the mark price comes from: the instrument's mark-price series fed through `onMark`, or a proxy from the
@@ -33,6 +34,10 @@ export interface OrderRecord {
   accepted: boolean;
   /** Initial margin reserved for the part of the order that may open a position. */
   reserved: Money;
+  /** A bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent. */
+  fromFill?: { readonly role: 'take-profit' | 'stop-loss'; readonly pct: number };
+  /** True once the venue changed the order's prices (exits from the fill) and has not reported it yet. */
+  repriced?: boolean;
 }
 
 /** A command on its way to the venue: it takes effect at the first market event at or after `arrivalMs`. */
@@ -54,6 +59,14 @@ export class SimMarket {
   nextFundingMs = Number.POSITIVE_INFINITY;
   /** The last traded price seen (ticks): the market reference for validation and the funding proxy; 0 before any. */
   lastPriceTicks = 0;
+  /**
+   * The quiet band of the book: no working order can fire while prices stay strictly above `reachLowTicks` and
+   * strictly below `reachHighTicks`, unless `mustWalk` (a trailing stop, which follows every price, or an order
+   * still to arrive). Lets a quiet bar skip the fill model; refreshed whenever the book changes.
+   */
+  reachLowTicks = Number.NEGATIVE_INFINITY;
+  reachHighTicks = Number.POSITIVE_INFINITY;
+  mustWalk = false;
 
   constructor(
     readonly ia: InstrumentAccount,
@@ -92,6 +105,45 @@ export class SimMarket {
       this.commandHead = 0;
     }
     return q;
+  }
+
+  /**
+   * Recomputes the quiet band from the working orders, with the fill models' own firing rules: a buy limit fills on
+   * the way down to its price, a sell limit on the way up; a stop or take-profit triggers when price reaches its
+   * trigger in its direction. The band is conservative: touching a price counts as reaching it.
+   */
+  refreshReach(): void {
+    const b = this.book;
+    let low = Number.NEGATIVE_INFINITY;
+    let high = Number.POSITIVE_INFINITY;
+    let walk = false;
+    for (let i = 0; i < b.liveCount; i++) {
+      const s = b.live[i]!;
+      const st = b.status[s]!;
+      if (st === STATUS_PENDING) walk = true;
+      if (!isWorkingStatus(st)) continue;
+      const t = b.type[s]!;
+      let price: number;
+      let down: boolean;
+      if (t === TYPE_TRAILING_STOP) {
+        walk = true;
+        continue;
+      } else if (limitWorking(t, st)) {
+        price = b.limitTicks[s]!;
+        down = b.action[s]! > 0;
+      } else if (awaitingTrigger(t, st)) {
+        price = b.triggerTicks[s]!;
+        down = triggerDirection(t, b.action[s]!) < 0;
+      } else {
+        walk = true;
+        continue;
+      }
+      if (down) low = Math.max(low, price);
+      else high = Math.min(high, price);
+    }
+    this.reachLowTicks = low;
+    this.reachHighTicks = high;
+    this.mustWalk = walk;
   }
 
   record(slot: number, rec: OrderRecord): void {

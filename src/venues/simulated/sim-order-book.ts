@@ -135,6 +135,11 @@ export class SimOrderBook {
    * checks. They add every fill they make; the venue sets it when anything else moves the position (liquidation).
    */
   readonly positionLots = new Float64Array(3);
+  /**
+   * Called when a waiting child (a bracket exit) starts at its parent's first fill, before it meets the market:
+   * the venue may set the child's prices from `parentFillTicks` (BracketSpec.exitsFromFill). Undefined: prices stay.
+   */
+  childPricer: ((child: number, parentFillTicks: number) => void) | undefined = undefined;
 
   constructor(capacity = 16) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new InvariantError('a positive integer capacity', String(capacity));

@@ -19,7 +19,7 @@ const UNITS_PER_TICK_LOT = 10_000;
 
 type Cmd =
   | { readonly kind: 'market' | 'stop' | 'limit'; readonly buy: boolean; readonly qty: number; readonly offset: number; readonly reduceOnly: boolean; readonly long: boolean; readonly tif: 'GTC' | 'IOC' | 'FOK' | 'GTX' }
-  | { readonly kind: 'bracket'; readonly buy: boolean; readonly qty: number; readonly tp: number; readonly sl: number; readonly long: boolean }
+  | { readonly kind: 'bracket'; readonly buy: boolean; readonly qty: number; readonly tp: number; readonly sl: number; readonly long: boolean; readonly fromFill: boolean }
   | { readonly kind: 'cancel' | 'modify'; readonly pick: number; readonly offset: number };
 
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -32,7 +32,15 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     long: fc.boolean(),
     tif: fc.constantFrom('GTC' as const, 'IOC' as const, 'FOK' as const, 'GTX' as const),
   }),
-  fc.record({ kind: fc.constant('bracket' as const), buy: fc.boolean(), qty: fc.integer({ min: 1, max: 400 }), tp: fc.integer({ min: 50, max: 4000 }), sl: fc.integer({ min: 50, max: 4000 }), long: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('bracket' as const),
+    buy: fc.boolean(),
+    qty: fc.integer({ min: 1, max: 400 }),
+    tp: fc.integer({ min: 50, max: 4000 }),
+    sl: fc.integer({ min: 50, max: 4000 }),
+    long: fc.boolean(),
+    fromFill: fc.boolean(),
+  }),
   fc.record({ kind: fc.constantFrom('cancel' as const, 'modify' as const), pick: fc.nat(), offset: fc.integer({ min: -2000, max: 2000 }) }),
 );
 
@@ -111,6 +119,7 @@ describe('simulated venue: properties over random order sequences', () => {
               entry,
               takeProfit: { ...exit, clientId: `${id}-tp`, type: 'limit', limitTicks: (close + sign * c.tp) as Ticks, timeInForce: 'GTC' },
               stopLoss: { ...exit, clientId: `${id}-sl`, type: 'stop-market', triggerTicks: Math.max(1, close - sign * c.sl) as Ticks },
+              ...(c.fromFill ? { exitsFromFill: { takeProfitPct: c.tp / 10_000, stopLossPct: c.sl / 10_000 } } : {}),
             });
           }
           const b = step.bar;
@@ -126,7 +135,7 @@ describe('simulated venue: properties over random order sequences', () => {
             expect(after.balance).toBe(before.metrics.balance);
             const held = before.lots.reduce((s, x) => s + x, 0);
             if (before.metrics.unrealisedPnl !== 0 || held !== 0) {
-              expect(after.equity - before.metrics.equity, 'equity change = lots x mark move x tick-lot value').toBe(held * (next - close) * UNITS_PER_TICK_LOT);
+              expect(after.equity - before.metrics.equity, 'equity change = lots x mark move x tick-lot value').toBe(held * (next - close) * UNITS_PER_TICK_LOT + 0);
             }
           }
           close = next;

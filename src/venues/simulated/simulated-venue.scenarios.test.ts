@@ -280,3 +280,44 @@ describe('simulated venue: funding', () => {
     expectClean(t);
   });
 });
+
+describe('simulated venue: bracket exits priced from the entry fill', () => {
+  it('prices the exits from the fill at the open, so they rest from that moment in the same bar', () => {
+    const t = tape();
+    expect(t.venue.capabilities.bracketExitsFromFill).toBe(true);
+    t.bar(700000, 700500, 699500, 700000);
+    t.bracket({
+      entry: market('entry', 'buy', 10),
+      // Placeholders from the close 700000; the venue replaces them from the fill.
+      takeProfit: limit('tp', 'sell', 10, 701400, 'GTC', { reduceOnly: true }),
+      stopLoss: stop('sl', 'sell', 10, 698950, { reduceOnly: true }),
+      exitsFromFill: { takeProfitPct: 0.2, stopLossPct: 0.15 },
+    });
+    t.bars([
+      // Fill at the open 701200: TP nearest(701200 x 1.002 = 702602.4) = 702602, stop nearest(701200 x 0.9985
+      // = 700148.2) = 700148. The low 700100 reaches the new stop inside this bar (not the placeholder 698950).
+      [701200, 701500, 700100, 700300],
+      [700300, 700600, 700000, 700400],
+      [700400, 700700, 700200, 700500],
+      [700500, 700800, 700300, 700600],
+      [700600, 700900, 700400, 700700],
+    ]);
+    expect(t.log).toEqual([
+      'bar 1: accepted entry',
+      'bar 1: fill entry buy 10 @701200 taker fee 0.3506',
+      'bar 1: accepted tp',
+      'bar 1: modified tp qty 10',
+      'bar 1: accepted sl',
+      'bar 1: modified sl qty 10',
+      'bar 1: triggered sl',
+      'bar 1: cancelled tp (cancelled by OCO sibling)',
+      // 0.01 x 70,014.8 = 700.148, fee 0.350074; P&L 0.01 x (70,014.8 - 70,120) = -1.052.
+      'bar 1: fill sl sell 10 @700148 taker fee 0.350074',
+    ]);
+    const modified = t.events.filter((e) => e.type === 'OrderModified').map((e) => (e.type === 'OrderModified' ? e.order : undefined));
+    expect(modified).toMatchObject([{ clientId: 'tp', limitTicks: 702602 }, { clientId: 'sl', triggerTicks: 700148 }]);
+    expect(t.venue.account.balance, '10000 - 1.052 - 0.3506 - 0.350074').toBe(usd('9998.247326'));
+    expectClean(t);
+  });
+});
+

@@ -63,8 +63,11 @@ export class SimulatedVenue implements VenuePort {
   private readonly translator: SimEventTranslator;
   private readonly liquidator: SimLiquidator;
   private readonly active = new Map<string, OrderRecord>();
-  /** Client ids sent but not yet arrived, so a cancel sent before its order arrives finds the order's market. */
-  private readonly clientMarket = new Map<string, SimMarket>();
+  /**
+   * Client ids of orders queued or working and their market: a cancel sent before its order arrives finds the
+   * market, and a second order with an id still in use is refused (Binance: unique among open orders).
+   */
+  private readonly live = new Map<string, SimMarket>();
   /** Commands refused before they reach a market (unknown instrument, reused client id), answered at the next event. */
   private orphans: { readonly command: VenueCommand; readonly code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER'; readonly reason: string }[] = [];
   private sink: VenueEventSink | undefined;
@@ -96,9 +99,10 @@ export class SimulatedVenue implements VenuePort {
         break;
     }
     const emit = (e: VenueEvent): void => this.emit(e);
-    this.translator = new SimEventTranslator(this.account, emit, this.active);
-    this.commands = new SimCommands(this.account, config.positionMode, config.leverage, this.translator, emit, options.ids ?? new SequentialIds(), this.active);
+    this.translator = new SimEventTranslator(this.account, emit, this.active, this.live);
+    this.commands = new SimCommands(this.account, config.positionMode, config.leverage, this.translator, emit, options.ids ?? new SequentialIds(), this.active, this.live);
     this.liquidator = new SimLiquidator(this.account, this.translator, emit);
+    for (const m of this.markets) m.book.childPricer = (child, fillTicks) => this.commands.priceExit(m, child, fillTicks);
     this.capabilities = {
       orderTypes: new Set(ORDER_TYPES),
       timeInForce: new Set(TIME_IN_FORCE),
@@ -107,6 +111,7 @@ export class SimulatedVenue implements VenuePort {
       marginModes: new Set<MarginMode>([config.marginMode]),
       brackets: 'emulated',
       clientOrderIds: true,
+      bracketExitsFromFill: true,
     };
   }
 
@@ -207,10 +212,13 @@ export class SimulatedVenue implements VenuePort {
     const proxy = m.markSource === 'price-proxy';
     if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, true);
     if (m.hasArrived(t)) this.applyCommands(m, t, open);
-    this.models.bar.processBarAt(m.book, bars, i, m.out);
-    if (m.out.count > 0) {
-      this.translator.flush(m);
-      if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, false);
+    if (m.mustWalk || low <= m.reachLowTicks || high >= m.reachHighTicks) {
+      this.models.bar.processBarAt(m.book, bars, i, m.out);
+      if (m.out.count > 0) {
+        this.translator.flush(m);
+        if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, false);
+        m.refreshReach();
+      }
     }
     m.lastPriceTicks = bars.closeTicks[i]!;
     if (proxy) ia.markTicks = m.lastPriceTicks;
@@ -223,7 +231,7 @@ export class SimulatedVenue implements VenuePort {
     const t = trades.timeMs[i]!;
     const price = trades.priceTicks[i]!;
     this.before(m, t, price, price, price);
-    this.models.trades[ii]!.processTrade(m.book, t, price, trades.qtyLots[i]!, m.out);
+    if (m.mustWalk || price <= m.reachLowTicks || price >= m.reachHighTicks) this.models.trades[ii]!.processTrade(m.book, t, price, trades.qtyLots[i]!, m.out);
     this.after(m, t, price, price);
   }
 
@@ -245,8 +253,6 @@ export class SimulatedVenue implements VenuePort {
     this.before(m, t, mid, bid, ask);
     this.models.quotes.processQuote(m.book, t, bid, ask, m.out);
     this.after(m, t, bid, ask);
-    m.lastPriceTicks = mid;
-    if (m.markSource === 'price-proxy') m.ia.markTicks = mid;
   }
 
   /** A mark price of instrument `ii` (instruments with markSource mark-series): equity and liquidation follow it. */
@@ -254,8 +260,12 @@ export class SimulatedVenue implements VenuePort {
     const m = this.markets[ii]!;
     if (m.markSource !== 'mark-series') throw new InvariantError('onMark only for an instrument with markSource mark-series', m.ia.spec.id);
     this.nowMs = Math.max(this.nowMs, timeMs);
+    // The mark moved continuously from its last value: a crossing happened at the liquidation price itself.
+    const previous = m.ia.markTicks > 0 ? m.ia.markTicks : markTicks;
     m.ia.markTicks = markTicks;
-    if (markTicks <= m.ia.anyLiqLower || markTicks >= m.ia.anyLiqUpper) this.liquidator.check(m, timeMs, markTicks, markTicks, markTicks, false);
+    if (markTicks <= m.ia.anyLiqLower || markTicks >= m.ia.anyLiqUpper) {
+      this.liquidator.check(m, timeMs, Math.min(previous, markTicks), Math.max(previous, markTicks), previous, false);
+    }
   }
 
   /**
@@ -268,6 +278,7 @@ export class SimulatedVenue implements VenuePort {
     this.settleOne(m, timeMs, rate, markTicks ?? (m.ia.markTicks > 0 ? m.ia.markTicks : m.lastPriceTicks));
   }
 
+  /** Before a trade or quote: funding due, liquidation on the price seen, then the commands that have arrived. */
   private before(m: SimMarket, t: number, reference: number, low: number, high: number): void {
     this.nowMs = t;
     if (this.orphans.length > 0) this.answerOrphans(t);
@@ -276,10 +287,12 @@ export class SimulatedVenue implements VenuePort {
     if (m.hasArrived(t)) this.applyCommands(m, t, reference);
   }
 
+  /** After a trade or quote: book and report events, re-check liquidation, and move the mark proxy to the mid. */
   private after(m: SimMarket, t: number, low: number, high: number): void {
     if (m.out.count > 0) {
       this.translator.flush(m);
       if (m.markSource === 'price-proxy' && (low <= m.ia.anyLiqLower || high >= m.ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, low, false);
+      m.refreshReach();
     }
     m.lastPriceTicks = (low + high) / 2;
     if (m.markSource === 'price-proxy') m.ia.markTicks = m.lastPriceTicks;
@@ -290,6 +303,7 @@ export class SimulatedVenue implements VenuePort {
       const q: QueuedCommand = m.takeArrived();
       this.commands.apply(m, q.command, q.arrivalMs, t, referenceTicks);
     }
+    m.refreshReach();
   }
 
   /** Funding settlements due at or before `t`, each at the mark (series) or `proxyTicks` (the price at `t`). */
@@ -321,34 +335,39 @@ export class SimulatedVenue implements VenuePort {
   }
 
   private marketOf(command: VenueCommand): SimMarket | undefined {
-    const refuse = (code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER', reason: string): undefined => {
-      this.orphans.push({ command, code, reason });
-      return undefined;
-    };
-    const byId = (id: string): SimMarket | undefined => this.byInstrument.get(id);
-    const submitted = (clientIds: readonly string[], instrument: string): SimMarket | undefined => {
-      const m = byId(instrument);
-      if (m === undefined) return refuse('UNSUPPORTED', `instrument ${instrument} is not traded on this simulated venue`);
-      for (const id of clientIds) if (!this.commands.claim(id)) return refuse('DUPLICATE_CLIENT_ID', `client id ${id} was used before`);
-      for (const id of clientIds) this.clientMarket.set(id, m);
-      return m;
-    };
     switch (command.type) {
       case 'SubmitOrder':
-        return submitted([command.order.clientId], command.order.instrument);
+        return this.claim(command, command.order.instrument, command.order.clientId);
       case 'SubmitOco':
-        return command.orders.length === 0 ? undefined : submitted(command.orders.map((o) => o.clientId), command.orders[0]!.instrument);
+        return command.orders.length === 0 ? undefined : this.claim(command, command.orders[0]!.instrument, ...command.orders.map((o) => o.clientId));
       case 'SubmitBracket': {
         const b = command.bracket;
-        const ids = [b.entry.clientId, b.stopLoss.clientId, ...(b.takeProfit ? [b.takeProfit.clientId] : [])];
-        return submitted(ids, b.entry.instrument);
+        return b.takeProfit === undefined
+          ? this.claim(command, b.entry.instrument, b.entry.clientId, b.stopLoss.clientId)
+          : this.claim(command, b.entry.instrument, b.entry.clientId, b.takeProfit.clientId, b.stopLoss.clientId);
       }
       case 'ModifyOrder':
       case 'CancelOrder':
-        return this.clientMarket.get(command.clientId) ?? refuse('UNKNOWN_ORDER', `no order with client id ${command.clientId} was sent`);
+        return this.live.get(command.clientId) ?? this.orphan(command, 'UNKNOWN_ORDER', `no order with client id ${command.clientId} is queued or working`);
       case 'CancelAll':
-        return byId(command.instrument) ?? refuse('UNSUPPORTED', `instrument ${command.instrument} is not traded on this simulated venue`);
+        return this.byInstrument.get(command.instrument) ?? this.orphan(command, 'UNSUPPORTED', `instrument ${command.instrument} is not traded on this simulated venue`);
     }
+  }
+
+  /** The market of a submission, reserving its client ids; undefined (answered later) when refused. */
+  private claim(command: VenueCommand, instrument: string, ...clientIds: string[]): SimMarket | undefined {
+    const m = this.byInstrument.get(instrument);
+    if (m === undefined) return this.orphan(command, 'UNSUPPORTED', `instrument ${instrument} is not traded on this simulated venue`);
+    for (const id of clientIds) {
+      if (this.live.has(id)) return this.orphan(command, 'DUPLICATE_CLIENT_ID', `client id ${id} belongs to an order still queued or working`);
+    }
+    for (const id of clientIds) this.live.set(id, m);
+    return m;
+  }
+
+  private orphan(command: VenueCommand, code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER', reason: string): undefined {
+    this.orphans.push({ command, code, reason });
+    return undefined;
   }
 
   private answerOrphans(t: number): void {

@@ -154,6 +154,7 @@ export class TradeFillModel {
         b.qtyLots[c] = filled;
         b.status[c] = STATUS_PENDING;
         this.fresh[c] = 1;
+        b.childPricer?.(c, priceTicks);
         a.arrive(c, priceTicks, BORN_INSIDE);
       } else if ((st === STATUS_OPEN || st === STATUS_PARTIAL) && filled > b.filledLots[c]!) {
         b.qtyLots[c] = filled;

@@ -2,6 +2,7 @@
 // tables or one JSON object, and the output files with --out. Wiring only: every bad flag is refused before the run
 // starts, and nothing is written unless the whole run succeeded.
 import type { Command } from 'commander';
+import type { LoadedTrades } from '../../../backtest/load-trades.js';
 import { InputError } from '../../../core/errors.js';
 
 interface BacktestFlags {
@@ -14,6 +15,8 @@ interface BacktestFlags {
   readonly fill?: string;
   readonly intrabar?: string;
   readonly limitFill?: string;
+  readonly queue?: string;
+  readonly slippageTicks?: string;
   readonly param: string[];
   readonly out?: string;
   readonly json?: boolean;
@@ -50,9 +53,11 @@ export function registerBacktest(program: Command): void {
     .option('--to <utc>', 'end, UTC date or time, exclusive (default: the end of the data)')
     .option('--data <file|dir>', 'kline file, or a directory laid out like ../shared/data (default: the cache)')
     .option('--funding-file <file>', 'funding-rate history (default: the fundingRate folder beside the klines, or the cache)')
-    .option('--fill <model>', 'fill model: bar, trades or quotes', 'bar')
+    .option('--fill <model>', 'fill model: bar (OHLC bars) or trades (the trade tape; --data names trades or aggTrades files)', 'bar')
     .option('--intrabar <rule>', 'bar model: stop-first (conservative) or proximity', 'stop-first')
     .option('--limit-fill <rule>', 'bar model: a limit fills when price trades through it, or touches it', 'through')
+    .option('--queue <model>', 'trade model: none (limits fill when the tape trades through) or volume-ahead', 'none')
+    .option('--slippage-ticks <n>', 'trade model: ticks added against market and stop orders', '0')
     .option('--param <key=value>', 'a strategy parameter (repeatable), e.g. --param fast=9', collect, [])
     .option('--out <dir>', 'write trades.csv, equity.csv, events.jsonl and run.json here')
     .option('--json', 'print one JSON summary object')
@@ -86,6 +91,8 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     fill: flags.fill as never,
     intrabar: flags.intrabar as never,
     limitFill: flags.limitFill as never,
+    queue: flags.queue as never,
+    ...(flags.slippageTicks !== undefined ? { slippageTicks: numberFlag('--slippage-ticks', flags.slippageTicks) } : {}),
     params: paramTexts(flags.param),
     ...(flags.out !== undefined ? { out: flags.out } : {}),
     json: flags.json === true,
@@ -115,7 +122,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
         for (const v of data.verify) {
           process.stderr.write(`verified ${v.file}: ${v.rows} rows, ${v.gaps === 0 ? 'no gaps' : `${v.gaps} gaps (${v.missingBars} missing bars)`}\n`);
         }
-        bar?.start(data.bars.length, 0);
+        bar?.start('tickTrades' in data ? (data as LoadedTrades).trades.length : data.bars.length, 0);
       },
       onProgress: (done) => bar?.update(done),
     });
@@ -131,11 +138,9 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
   const s = summaryJson(run);
   const asset = run.spec.settle;
   const fmt = (x: unknown, unit = ''): string => (x === null || x === undefined ? '-' : `${String(x)}${unit}`);
+  const params = Object.entries(run.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  process.stdout.write(`${run.runId}: ${run.strategy.name} (${params}) on ${run.spec.id}, ${fmt(s.from)} .. ${fmt(s.to)}\n\n`);
   printKeyValues([
-    ['run', run.runId],
-    ['strategy', `${run.strategy.name} ${JSON.stringify(run.strategy.params)}`],
-    ['instrument', run.spec.id],
-    ['range (UTC)', `${fmt(s.from)} .. ${fmt(s.to)}`],
     ['bars', String(s.bars)],
     ['trades (closed)', String(s.trades)],
     ['win rate', s.winRate === null ? '-' : `${((s.winRate as number) * 100).toFixed(2)} %`],
@@ -166,5 +171,5 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
 async function progressBar(): Promise<{ start(total: number, value: number): void; update(value: number): void; stop(): void } | undefined> {
   if (process.stderr.isTTY !== true || process.env.CI !== undefined) return undefined;
   const { default: progress } = await import('cli-progress');
-  return new progress.SingleBar({ stream: process.stderr, format: 'backtest [{bar}] {percentage}% {value}/{total} bars', hideCursor: true }, progress.Presets.shades_classic);
+  return new progress.SingleBar({ stream: process.stderr, format: 'backtest [{bar}] {percentage}% {value}/{total} events', hideCursor: true }, progress.Presets.shades_classic);
 }
