@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests never touch the user's own journal or cache: backtests they run journal into a scratch file.
+    env: {
+      MICROFUT_JOURNAL: join(tmpdir(), `microfut-test-journal-${process.pid}.sqlite`),
+      MICROFUT_CACHE: join(tmpdir(), `microfut-test-cache-${process.pid}`),
+    },
   },
 });

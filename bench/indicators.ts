@@ -87,23 +87,27 @@ new PerformanceObserver((list) => {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
- * Heap growth (between full gcs) and young-generation collections seen while `loop` runs once over `count` bars.
- * The loop is warmed after the first gc: a forced full gc drops the loop's optimised code, and the re-tiering
- * that follows boxes doubles for a while (one HeapNumber per bar), which would be charged to the indicator.
+ * Heap growth (between full gcs) and young-generation collections (scavenges) in each of three passes of `loop`
+ * over `count` bars. The loop is warmed after the first gc: a forced full gc drops the loop's optimised code,
+ * and until V8 has compiled it again the loop runs in code that boxes doubles (a HeapNumber per bar), which
+ * would be charged to the indicator. Three passes show whether any scavenge is a one-off of that re-tiering.
  */
-async function allocationCheck(loop: Loop, count: number): Promise<{ heapGrowthKiB: number; gcs: number }> {
+async function allocationCheck(loop: Loop, count: number): Promise<{ heapGrowthKiB: number; gcsPerPass: number[] }> {
   gc?.();
   const before = process.memoryUsage().heapUsed;
   warm(loop);
-  await new Promise((r) => setTimeout(r, 20));
-  const t0 = performance.now();
-  sink += loop(count);
-  const t1 = performance.now();
-  // GC entries arrive asynchronously; let them land, then count the scavenges that started inside the loop.
-  await new Promise((r) => setTimeout(r, 50));
-  const gcs = scavenges.filter((t) => t >= t0 && t <= t1).length;
+  const gcsPerPass: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    sink += loop(count);
+    const t1 = performance.now();
+    // GC entries arrive asynchronously; let them land, then count the scavenges that started inside the loop.
+    await new Promise((r) => setTimeout(r, 50));
+    gcsPerPass.push(scavenges.filter((t) => t >= t0 && t <= t1).length);
+  }
   gc?.();
-  return { heapGrowthKiB: Math.round((process.memoryUsage().heapUsed - before) / 1024), gcs };
+  return { heapGrowthKiB: Math.round((process.memoryUsage().heapUsed - before) / 1024), gcsPerPass };
 }
 
 let sink = 0;
@@ -345,7 +349,7 @@ async function main(): Promise<void> {
   }
   // Fresh closures, warmed on short runs like the measured ones (inside allocationCheck), then one 5 M-bar pass each.
   const fresh = streamingLoops(bars);
-  console.log(`| streaming loop over ${BARS / 1e6} M bars | heap growth after gc (KiB) | scavenges during the loop |`);
+  console.log(`| streaming loop over ${BARS / 1e6} M bars | heap growth after gc (KiB) | scavenges in passes 1 / 2 / 3 |`);
   console.log('| --- | ---: | ---: |');
   const checks: [string, Loop | undefined][] = [];
   for (const c of COLUMNS) {
@@ -356,7 +360,7 @@ async function main(): Promise<void> {
   for (const [name, fn] of checks) {
     if (fn === undefined) continue;
     const r = await allocationCheck(fn, BARS);
-    console.log(`| ${name} | ${r.heapGrowthKiB} | ${r.gcs} |`);
+    console.log(`| ${name} | ${r.heapGrowthKiB} | ${r.gcsPerPass.join(' / ')} |`);
   }
   console.log('\nNo allocation per update means 0 scavenges: 5 M updates allocating even 8 bytes each would fill the young generation');
   console.log('several times. "result used" loops box the `number | undefined` that add returns (a V8 HeapNumber per call,');

@@ -1,6 +1,6 @@
 // Loads what a backtest reads: the instrument's bars (a file, a ../shared/data-like directory, or the cache), verified
-// first, trimmed to the range and converted once to integer ticks, plus the funding-rate history found beside them.
-// Must never write anything or run on data that failed verification.
+// first, trimmed to the range and converted once to integer ticks, plus the funding-rate history found beside them and,
+// when asked, the same symbol's spot bars aligned to them. Must never write anything or run on unverified data.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -33,6 +33,21 @@ export interface LoadedData {
   readonly files: readonly DataFileInfo[];
   readonly verify: readonly VerifySummary[];
   readonly warnings: readonly string[];
+  /** The spot series aligned to `bars`, when the request asked for one. */
+  readonly spot?: AlignedSpot;
+}
+
+/**
+ * Spot closes aligned to the run's bars: `close[i]` is the close of the latest spot bar that opened at or before
+ * bar i's open (so it closed no later than bar i: no lookahead), forward-filled over missing spot bars; 0 before the
+ * first spot bar (read as absent by `feedFromColumns`).
+ */
+export interface AlignedSpot {
+  readonly source: string;
+  readonly openTimeMs: Float64Array;
+  readonly close: Float64Array;
+  /** Run bars with no spot bar of the same open time (forward-filled, or 0 before the first). */
+  readonly missing: number;
 }
 
 export interface LoadRequest {
@@ -45,6 +60,8 @@ export interface LoadRequest {
   readonly fromMs?: number;
   readonly toMs?: number;
   readonly cacheDir: string;
+  /** Spot bars of the same symbol and interval: a kline file, or a directory searched for spot klines. */
+  readonly spot?: string;
 }
 
 /** The cache's venue and market folder names for an instrument's venue. */
@@ -257,7 +274,60 @@ export async function loadBacktestData(req: LoadRequest): Promise<LoadedData> {
     throw new InputError('NOT_FOUND', '--from/--to', 'no bars fall in the range', 'pick a range inside the data, or drop --from/--to to run all of it');
   }
   const funding = req.fundingOn ? await loadFunding(req, bars, klineDir, intervalMs, files, verify, warnings) : undefined;
-  return { bars, intervalMs, funding, files, verify, warnings };
+  const spot = req.spot === undefined ? undefined : await loadSpot(req.spot, spec.symbol, req.interval, bars, files, verify, warnings);
+  return { bars, intervalMs, funding, files, verify, warnings, ...(spot !== undefined ? { spot } : {}) };
+}
+
+/** Aligns spot bars to the run's bars by open time (see AlignedSpot); both series sorted by open time. */
+export function alignSpot(runOpenTimeMs: Float64Array, spot: Pick<BarColumns, 'length' | 'openTimeMs' | 'close'>, source: string): AlignedSpot {
+  const n = runOpenTimeMs.length;
+  const close = new Float64Array(n);
+  let j = 0;
+  let missing = 0;
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    const t = runOpenTimeMs[i]!;
+    while (j < spot.length && spot.openTimeMs[j]! <= t) last = spot.close[j++]!;
+    if (j === 0 || spot.openTimeMs[j - 1] !== t) missing++;
+    close[i] = last;
+  }
+  return { source, openTimeMs: runOpenTimeMs, close, missing };
+}
+
+/**
+ * Loads the spot klines of `symbol` (a file, or the spot klines found under a directory such as ../shared/data),
+ * verifies them like the run's own bars and aligns them to `bars`. Throws InputError naming `--spot` when none is
+ * found or none overlaps the run.
+ */
+export async function loadSpot(
+  path: string,
+  symbol: string,
+  interval: string,
+  bars: EngineBars,
+  files: DataFileInfo[],
+  verify: VerifySummary[],
+  warnings: string[],
+): Promise<AlignedSpot> {
+  const root = resolve(path);
+  if (!existsSync(root)) throw new InputError('NOT_FOUND', '--spot', `${path} does not exist`, 'pass a spot kline file or a directory holding spot klines');
+  const { inferVenueMarket } = await import('../data/import.js');
+  const spotFiles = statSync(root).isDirectory() ? findFiles(root, symbol, interval, 'klines').filter((f) => inferVenueMarket(relative(root, f)).market === 'spot') : [root];
+  if (spotFiles.length === 0) {
+    throw new InputError('NOT_FOUND', '--spot', `no spot ${symbol}-${interval}-* kline file under ${path}`, `pass the file itself, or a directory with spot/klines/${symbol}-${interval}-*.csv[.gz]`);
+  }
+  const parts: BarColumns[] = [];
+  for (const f of spotFiles) {
+    const { cols, summary, rows } = await parseVerified(f, symbol, 'bars');
+    parts.push(cols as BarColumns);
+    verify.push(summary);
+    files.push({ path: f, sha256: await sha256Of(f), rows });
+  }
+  const aligned = alignSpot(bars.openTimeMs, concatBars(parts), spotFiles.map((f) => basename(f)).join(', '));
+  if (aligned.missing === bars.length) {
+    throw new InputError('NOT_FOUND', '--spot', `the spot data (${aligned.source}) does not overlap the run's bars`, 'pick --from/--to inside both series, or pass spot klines for the run\'s period');
+  }
+  if (aligned.missing > 0) warnings.push(`spot: ${aligned.missing} of ${bars.length} run bars have no spot bar of the same time (the last spot close is carried; none before the first)`);
+  return aligned;
 }
 
 export async function loadFunding(

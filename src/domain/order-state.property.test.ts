@@ -64,3 +64,16 @@ describe('order lifecycle', () => {
     expect(s.costTickLots / s.filledLots).toBe(699993);
   });
 });
+
+describe('cancel in flight', () => {
+  it('accepts a trigger that the venue reports after we asked to cancel', () => {
+    const stop = { ...spec, type: 'stop-market', triggerTicks: 699000 } as const;
+    let s = newOrderState({ type: stop.type, clientId: 'c-2', instrument: stop.instrument, action: 'sell', qtyLots: 10 as Lots, triggerTicks: 699000 as Ticks, effect: 'reduce-only' });
+    for (const e of [{ kind: 'accepted', venueOrderId: 'v' }, { kind: 'cancel-requested' }, { kind: 'triggered' }, { kind: 'fill', lots: 10 as Lots, priceTicks: 699000 }] as const) {
+      const r = applyOrderEvent(s, e);
+      expect(r.ok, `${e.kind} after ${s.status} is allowed: the venue had not seen the cancel`).toBe(true);
+      if (r.ok) s = r.value;
+    }
+    expect(s.status).toBe('filled');
+  });
+});

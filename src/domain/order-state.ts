@@ -34,7 +34,26 @@ export interface TransitionRefused {
 }
 
 export function newOrderState(spec: OrderSpec): OrderState {
-  return { spec, status: 'pending', filledLots: 0 as Lots, costTickLots: 0 };
+  return stateOf(spec, 'pending', 0 as Lots, 0, undefined, undefined);
+}
+
+/**
+ * Every state is built here, with every field present in one order: all states share one hidden class, so the
+ * engine's per-event code stays monomorphic (an absent venue id or reason is an undefined value, not a missing key).
+ */
+function stateOf(
+  spec: OrderSpec,
+  status: OrderStatus,
+  filledLots: Lots,
+  costTickLots: number,
+  venueOrderId: string | undefined,
+  rejectReason: string | undefined,
+): OrderState {
+  return { spec, status, filledLots, costTickLots, venueOrderId, rejectReason };
+}
+
+function refuse(code: TransitionRefused['code'], state: OrderState, event: OrderEventKind, detail: string): Result<OrderState, TransitionRefused> {
+  return err({ code, status: state.status, event, detail });
 }
 
 /**
@@ -45,38 +64,36 @@ export function newOrderState(spec: OrderSpec): OrderState {
 export function applyOrderEvent(state: OrderState, event: OrderEvent): Result<OrderState, TransitionRefused> {
   const kind: OrderEventKind =
     event.kind === 'fill' ? (state.filledLots + event.lots >= state.spec.qtyLots ? 'fill' : 'partial-fill') : event.kind;
-  const refuse = (code: TransitionRefused['code'], detail: string): Result<OrderState, TransitionRefused> =>
-    err({ code, status: state.status, event: kind, detail });
-  let next = nextOrderStatus(state.status, kind);
-  if (next === undefined) return refuse('TRANSITION_NOT_ALLOWED', `${kind} is not allowed when the order is ${state.status}`);
+  const next = nextOrderStatus(state.status, kind);
+  if (next === undefined) return refuse('TRANSITION_NOT_ALLOWED', state, kind, `${kind} is not allowed when the order is ${state.status}`);
+  const { spec, filledLots, costTickLots, venueOrderId, rejectReason } = state;
   switch (event.kind) {
     case 'fill': {
-      if (!Number.isSafeInteger(event.lots) || event.lots <= 0) return refuse('OVERFILL', `fill of ${event.lots} lots`);
-      const filled = state.filledLots + event.lots;
-      if (filled > state.spec.qtyLots) return refuse('OVERFILL', `filled ${filled} of ${state.spec.qtyLots} lots`);
-      return ok({ ...state, status: next, filledLots: filled as Lots, costTickLots: state.costTickLots + event.priceTicks * event.lots });
+      if (!Number.isSafeInteger(event.lots) || event.lots <= 0) return refuse('OVERFILL', state, kind, `fill of ${event.lots} lots`);
+      const filled = filledLots + event.lots;
+      if (filled > spec.qtyLots) return refuse('OVERFILL', state, kind, `filled ${filled} of ${spec.qtyLots} lots`);
+      return ok(stateOf(spec, next, filled as Lots, costTickLots + event.priceTicks * event.lots, venueOrderId, rejectReason));
     }
     case 'accepted':
-      return ok({ ...state, status: next, venueOrderId: event.venueOrderId });
+      return ok(stateOf(spec, next, filledLots, costTickLots, event.venueOrderId, rejectReason));
     case 'rejected':
-      return ok({ ...state, status: next, rejectReason: event.reason });
+      return ok(stateOf(spec, next, filledLots, costTickLots, venueOrderId, event.reason));
     case 'modified': {
       const s = event.spec;
-      if (s.clientId !== state.spec.clientId || s.instrument !== state.spec.instrument || s.action !== state.spec.action || s.type !== state.spec.type) {
-        return refuse('BAD_MODIFY', 'a modify may change prices and quantity only');
+      if (s.clientId !== spec.clientId || s.instrument !== spec.instrument || s.action !== spec.action || s.type !== spec.type) {
+        return refuse('BAD_MODIFY', state, kind, 'a modify may change prices and quantity only');
       }
-      if (s.qtyLots <= state.filledLots) return refuse('BAD_MODIFY', `new quantity ${s.qtyLots} is not above the filled ${state.filledLots}`);
-      return ok({ ...state, spec: s, status: next });
+      if (s.qtyLots <= filledLots) return refuse('BAD_MODIFY', state, kind, `new quantity ${s.qtyLots} is not above the filled ${filledLots}`);
+      return ok(stateOf(s, next, filledLots, costTickLots, venueOrderId, rejectReason));
     }
     case 'cancel-refused':
       // The table sends a refused cancel back to `open`; an order with fills is `partially-filled` instead.
-      if (state.filledLots > 0) next = 'partially-filled';
-      return ok({ ...state, status: next });
+      return ok(stateOf(spec, filledLots > 0 ? 'partially-filled' : next, filledLots, costTickLots, venueOrderId, rejectReason));
     case 'triggered':
     case 'cancel-requested':
     case 'cancelled':
     case 'expired':
-      return ok({ ...state, status: next });
+      return ok(stateOf(spec, next, filledLots, costTickLots, venueOrderId, rejectReason));
   }
 }
 

@@ -82,7 +82,8 @@ export type OrderType = OrderSpec['type'];
  * - `open`: resting on the venue (for conditional orders: waiting for the trigger).
  * - `triggered`: a conditional order whose trigger fired and that now works as a market or limit order.
  * - `partially-filled`: some quantity filled, the rest still working.
- * - `pending-cancel`: a cancel was sent and not yet confirmed (fills may still arrive).
+ * - `pending-cancel`: a cancel was sent and not yet confirmed (fills may still arrive, and a conditional order may
+ *   still trigger: the venue had not seen the cancel yet).
  * - terminal: `filled`, `cancelled`, `rejected`, `expired` (IOC/FOK remainder, or an expiry).
  */
 export type OrderStatus =
@@ -121,7 +122,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Readonly<Re
   open: { triggered: 'triggered', 'partial-fill': 'partially-filled', fill: 'filled', 'cancel-requested': 'pending-cancel', cancelled: 'cancelled', expired: 'expired', modified: 'open' },
   triggered: { 'partial-fill': 'partially-filled', fill: 'filled', 'cancel-requested': 'pending-cancel', cancelled: 'cancelled', expired: 'expired', rejected: 'rejected' },
   'partially-filled': { 'partial-fill': 'partially-filled', fill: 'filled', 'cancel-requested': 'pending-cancel', cancelled: 'cancelled', expired: 'expired', modified: 'partially-filled' },
-  'pending-cancel': { 'partial-fill': 'pending-cancel', fill: 'filled', cancelled: 'cancelled', expired: 'expired', 'cancel-refused': 'open' },
+  'pending-cancel': { triggered: 'pending-cancel', 'partial-fill': 'pending-cancel', fill: 'filled', cancelled: 'cancelled', expired: 'expired', 'cancel-refused': 'open' },
   filled: {},
   cancelled: {},
   rejected: {},

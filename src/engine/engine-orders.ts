@@ -4,7 +4,7 @@
 import { InputError } from '../core/errors.js';
 import { asLots, asTicks } from '../core/grid.js';
 import type { InstrumentId } from '../domain/instrument.js';
-import type { OrderSpec } from '../domain/order.js';
+import type { OrderAction, OrderSpec, OrderType } from '../domain/order.js';
 import type { BracketSpec, VenueCommand } from '../venues/venue.js';
 import { LOG_CANCEL_REQUESTED, LOG_NOT_SENT, LOG_SUBMITTED, type EventLog } from './event-log.js';
 import type { Funnel } from './funnel.js';
@@ -39,6 +39,42 @@ export interface OrderDesk {
 }
 
 const priceOfSpec = (s: OrderSpec): number | undefined => ('limitTicks' in s ? s.limitTicks : 'triggerTicks' in s ? s.triggerTicks : undefined);
+
+/** A bracket exit's price in ticks from a percent of the reference price or a given price; undefined when invalid. */
+function exitTicksOf(x: ExitInput, kind: 'take-profit' | 'stop-loss', long: boolean, refTicks: number, book: InstrumentBook): number | undefined {
+  if ('pct' in x) return x.pct > 0 && x.pct < 100 ? exitTicksFromEntry(refTicks, long, x.pct, kind) : undefined;
+  return ticksOf(x.price, book.spec);
+}
+
+/** Every order type once (a Record, so a new type cannot be forgotten). */
+const ORDER_TYPES: Readonly<Record<OrderType, true>> = {
+  market: true,
+  limit: true,
+  'stop-market': true,
+  'stop-limit': true,
+  'take-profit-market': true,
+  'take-profit-limit': true,
+  'trailing-stop': true,
+};
+
+interface SubmittedText {
+  readonly openOrReduce: string;
+  readonly reduceOnly: string;
+}
+
+function submittedTexts(action: OrderAction): Readonly<Record<OrderType, SubmittedText>> {
+  const out = {} as Record<OrderType, SubmittedText>;
+  for (const type of Object.keys(ORDER_TYPES) as OrderType[]) out[type] = { openOrReduce: `${action} ${type}`, reduceOnly: `${action} ${type} reduce-only` };
+  return out;
+}
+
+/** The event log's texts for submitted orders ("sell stop-market reduce-only"), made once rather than per order. */
+const SUBMITTED_TEXT: Readonly<Record<OrderAction, Readonly<Record<OrderType, SubmittedText>>>> = { buy: submittedTexts('buy'), sell: submittedTexts('sell') };
+
+function submittedText(spec: OrderSpec): string {
+  const t = SUBMITTED_TEXT[spec.action][spec.type];
+  return spec.effect === 'reduce-only' ? t.reduceOnly : t.openOrReduce;
+}
 
 /** The role of a standalone order: reduce-only stops and take-profits are exits of their kind. */
 function roleOf(spec: OrderSpec): OrderRole {
@@ -112,12 +148,8 @@ export class EngineOrders implements OrderApi {
     if (tp !== undefined && 'pct' in tp !== 'pct' in sl) return this.notSent(book.index, entryId, 'bracket exits mix a percent and a price: give both as pct or both as price');
     const long = e.action === 'buy';
     const refTicks = e.type === 'limit' ? e.limitTicks : book.lastCloseTicks;
-    const exitTicks = (x: ExitInput, kind: 'take-profit' | 'stop-loss'): number | undefined => {
-      if ('pct' in x) return x.pct > 0 && x.pct < 100 ? exitTicksFromEntry(refTicks, long, x.pct, kind) : undefined;
-      return ticksOf(x.price, book.spec);
-    };
-    const slTicks = exitTicks(sl, 'stop-loss');
-    const tpTicks = tp === undefined ? undefined : exitTicks(tp, 'take-profit');
+    const slTicks = exitTicksOf(sl, 'stop-loss', long, refTicks, book);
+    const tpTicks = tp === undefined ? undefined : exitTicksOf(tp, 'take-profit', long, refTicks, book);
     if (slTicks === undefined || (tp !== undefined && tpTicks === undefined)) return this.notSent(book.index, entryId, 'a bracket exit is not a positive price or a percent between 0 and 100');
     if (long ? slTicks >= refTicks || (tpTicks !== undefined && tpTicks <= refTicks) : slTicks <= refTicks || (tpTicks !== undefined && tpTicks >= refTicks)) {
       return this.notSent(book.index, entryId, 'bracket exits on the wrong side of the entry (long: stop below, target above)');
@@ -152,7 +184,7 @@ export class EngineOrders implements OrderApi {
     const bracket: BracketSpec = { entry: e, takeProfit, stopLoss, exitsFromFill: fromFill };
     d.funnel.sent++;
     d.send({ type: 'SubmitBracket', bracket, tsLocal: d.nowMs });
-    return { entry: entryId, ...(tpId !== undefined ? { takeProfit: tpId } : {}), stopLoss: slId };
+    return tpId === undefined ? { entry: entryId, stopLoss: slId } : { entry: entryId, takeProfit: tpId, stopLoss: slId };
   }
 
   modify(clientId: string, changes: ModifyRequest): boolean {
@@ -226,7 +258,7 @@ export class EngineOrders implements OrderApi {
     const d = this.desk;
     const t = d.tracker.add(spec, instrumentIndex, role, tag, links);
     t.logRef = d.log.orderRef(spec.clientId);
-    d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, t.logRef, `${spec.action} ${spec.type}${spec.effect === 'reduce-only' ? ' reduce-only' : ''}`, priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
+    d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, t.logRef, submittedText(spec), priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
   }
 
   private notSent(instrumentIndex: number, clientId: string, reason: string): undefined {

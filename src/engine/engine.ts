@@ -6,7 +6,8 @@ import { InvariantError } from '../core/errors.js';
 import { asLots, asTicks, type Lots } from '../core/grid.js';
 import { SequentialIds, type IdGenerator } from '../core/ids.js';
 import type { Money } from '../core/money.js';
-import type { InstrumentSpec } from '../domain/instrument.js';
+import type { InstrumentId, InstrumentSpec } from '../domain/instrument.js';
+import type { OrderSpec } from '../domain/order.js';
 import type { RoundTrip, TradeSource } from '../domain/round-trip.js';
 import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venues/venue.js';
 import { EngineOrders, type OrderDesk } from './engine-orders.js';
@@ -30,7 +31,7 @@ import { Funnel } from './funnel.js';
 import { indicatorFactory } from './indicator-factory.js';
 import { InstrumentBook, Ledger, legOf } from './ledger.js';
 import { exitTicksFromEntry } from './order-api.js';
-import { exitReasonOf, OrderTracker, type TrackedOrder } from './order-tracker.js';
+import { exitReasonOf, OrderTracker, VenueInconsistencyError, type TrackedOrder } from './order-tracker.js';
 import type { OpenTrip } from './round-trips.js';
 import { SeededRandom } from './seeded-random.js';
 import { MutableBar, MutableTrade, type EngineBars, type EngineTrades } from './market-views.js';
@@ -72,6 +73,9 @@ export interface EngineResult {
 const EVENT_TRIGGERED = { kind: 'triggered' } as const;
 const EVENT_CANCELLED = { kind: 'cancelled' } as const;
 const EVENT_EXPIRED = { kind: 'expired' } as const;
+const EVENT_CANCEL_REFUSED = { kind: 'cancel-refused' } as const;
+/** What the reused modify event holds before its first use; never applied. */
+const PLACEHOLDER_SPEC: OrderSpec = { clientId: '', instrument: '' as InstrumentId, action: 'buy', qtyLots: asLots(0), effect: 'open-or-reduce', positionSide: undefined, type: 'market' };
 const NO_ENTRY_INFO = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined } as const;
 
 export class Engine implements VenueEventSink, OrderDesk {
@@ -95,9 +99,18 @@ export class Engine implements VenueEventSink, OrderDesk {
   private readonly venuePricesExits: boolean;
   /** Bars completed: also the index of the bar the venue is processing when its events arrive. */
   private barsDone = 0;
-  private timerAtMs: number | undefined;
-  /** Reused lifecycle events (applyOrderEvent copies what it needs): fills and status changes happen per order. */
+  /** When the requested onTimer call is due; +Infinity while none is requested. */
+  private timerAtMs = Number.POSITIVE_INFINITY;
+  /** True while any book holds a position (kept after every fill and liquidation): flat bars skip the P&L math. */
+  private anyHeld = false;
+  /**
+   * Reused lifecycle events: applyOrderEvent reads an event and keeps none of it but the values it copies, so one
+   * mutable object per kind serves every order (fills and status changes happen several times per trade).
+   */
   private readonly fillEvent: { kind: 'fill'; lots: Lots; priceTicks: number } = { kind: 'fill', lots: asLots(0), priceTicks: 0 };
+  private readonly acceptedEvent: { kind: 'accepted'; venueOrderId: string } = { kind: 'accepted', venueOrderId: '' };
+  private readonly rejectedEvent: { kind: 'rejected'; reason: string } = { kind: 'rejected', reason: '' };
+  private readonly modifiedEvent: { kind: 'modified'; spec: OrderSpec } = { kind: 'modified', spec: PLACEHOLDER_SPEC };
 
   constructor(config: EngineConfig) {
     const first = config.instruments[0];
@@ -130,26 +143,34 @@ export class Engine implements VenueEventSink, OrderDesk {
    * records equity, fires a due timer, then runs the strategy's onBar. The steady path allocates nothing.
    */
   onBar(i: number): void {
+    // Kept small on purpose: V8 inlines this method and the strategy's onBar into the driver's loop under one
+    // budget of bytecode, and what does not fit (typically the strategy's indicator updates) is called out of line,
+    // boxing every float it passes or returns. Work for held positions lives in `valueHeldBar`.
     const b = this.bars;
     const v = this.barView;
-    const openTimeMs = b.openTimeMs[i]!;
     v.index = i;
-    v.openTimeMs = openTimeMs;
-    v.closeTimeMs = openTimeMs + this.intervalMs;
+    v.openTimeMs = b.openTimeMs[i]!;
+    v.closeTimeMs = v.openTimeMs + this.intervalMs;
     v.open = b.open[i]!;
     v.high = b.high[i]!;
     v.low = b.low[i]!;
     v.close = b.close[i]!;
     v.volume = b.volume[i]!;
     this.nowMs = v.closeTimeMs;
-    const book = this.primary;
-    book.lastCloseTicks = b.closeTicks[i]!;
-    if (book.held) this.markExtremes(book, b.lowTicks[i]!, b.highTicks[i]!);
-    this.equity[i] = this.ledger.equityUnits() / 1e8;
+    this.primary.lastCloseTicks = b.closeTicks[i]!;
+    if (this.anyHeld) this.valueHeldBar(i);
+    else this.equity[i] = this.ledger.balanceMoney / 1e8;
     this.barsDone = i + 1;
-    if (this.timerAtMs !== undefined && this.timerAtMs <= this.nowMs) this.fireTimer();
+    if (this.timerAtMs <= this.nowMs) this.fireTimer();
     const h = this.handlers;
     if (h.onBar !== undefined) h.onBar(v);
+  }
+
+  /** A bar closed while a position is held: the open trips' excursions at its extremes, and equity at its close. */
+  private valueHeldBar(i: number): void {
+    const book = this.primary;
+    if (book.held) this.markExtremes(book, this.bars.lowTicks[i]!, this.bars.highTicks[i]!);
+    this.equity[i] = this.ledger.equityUnits() / 1e8;
   }
 
   /**
@@ -185,14 +206,19 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.nowMs = e.tsLocal;
     switch (e.type) {
       case 'OrderAccepted': {
-        const before = this.tracker.get(e.clientId)?.state.status;
-        const t = this.tracker.apply(e.clientId, { kind: 'accepted', venueOrderId: e.venueOrderId });
-        if (before === 'pending' && t.entryId === undefined) this.funnel.venueAccepted++;
+        const t = this.working(e.clientId, 'accepted');
+        const wasPending = t.state.status === 'pending';
+        const a = this.acceptedEvent;
+        a.venueOrderId = e.venueOrderId;
+        this.tracker.applyTo(t, a);
+        if (wasPending && t.entryId === undefined) this.funnel.venueAccepted++;
         this.orderUpdate(LOG_ACCEPTED, t, e.tsVenue, 'accepted', '');
         return;
       }
       case 'OrderRejected': {
-        const t = this.tracker.apply(e.clientId, { kind: 'rejected', reason: e.reason });
+        const r = this.rejectedEvent;
+        r.reason = e.reason;
+        const t = this.tracker.apply(e.clientId, r);
         // A bracket's exits are rejected with their entry: count the decision once.
         if (t.entryId === undefined) this.funnel.refuse('rejected', `${e.code} (${e.reason})`);
         this.orderUpdate(LOG_REJECTED, t, e.tsVenue, 'rejected', `${e.code}: ${e.reason}`);
@@ -204,9 +230,12 @@ export class Engine implements VenueEventSink, OrderDesk {
       case 'OrderFilled':
         this.onFilled(e);
         return;
-      case 'OrderModified':
-        this.orderUpdate(LOG_MODIFIED, this.tracker.apply(e.clientId, { kind: 'modified', spec: e.order }), e.tsVenue, 'modified', '');
+      case 'OrderModified': {
+        const m = this.modifiedEvent;
+        m.spec = e.order;
+        this.orderUpdate(LOG_MODIFIED, this.tracker.apply(e.clientId, m), e.tsVenue, 'modified', '');
         return;
+      }
       case 'OrderCancelled': {
         const t = this.tracker.apply(e.clientId, EVENT_CANCELLED);
         if (t.entryId === undefined && t.state.filledLots === 0) this.funnel.refuse('cancelled', e.reason);
@@ -227,7 +256,7 @@ export class Engine implements VenueEventSink, OrderDesk {
       }
       case 'CancelRejected': {
         const t = this.tracker.get(e.clientId);
-        if (t !== undefined && t.state.status === 'pending-cancel') this.tracker.apply(e.clientId, { kind: 'cancel-refused' });
+        if (t !== undefined && t.state.status === 'pending-cancel') this.tracker.applyTo(t, EVENT_CANCEL_REFUSED);
         this.log.append(LOG_CANCEL_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, t?.logRef ?? this.log.orderRef(e.clientId), `${e.code}: ${e.reason}`);
         return;
       }
@@ -247,6 +276,7 @@ export class Engine implements VenueEventSink, OrderDesk {
         const signedLots = e.side === 'long' ? -e.lots : e.lots;
         pos.applyFill(signedLots, e.priceTicks);
         book.refreshHeld();
+        this.anyHeld = this.ledger.anyHeld();
         this.ledger.onFill(e.realisedPnl, e.fee);
         this.ledger.liquidations++;
         book.builders[leg]!.onFill(before, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, e.realisedPnl, 'liquidation', NO_ENTRY_INFO);
@@ -260,13 +290,22 @@ export class Engine implements VenueEventSink, OrderDesk {
     }
   }
 
+  /** The working order an event names; an unknown or terminal one is a venue inconsistency that stops the run. */
+  private working(clientId: string, what: string): TrackedOrder {
+    const t = this.tracker.get(clientId);
+    if (t === undefined) throw new VenueInconsistencyError(clientId, `a ${what} event for an order that is unknown or already terminal`);
+    return t;
+  }
+
   private onFilled(e: Extract<VenueEvent, { type: 'OrderFilled' }>): void {
-    const before = this.tracker.get(e.clientId)?.state;
+    const t = this.working(e.clientId, 'fill');
+    const wasPending = t.state.status === 'pending';
+    const firstFill = t.state.filledLots === 0;
     const f = this.fillEvent;
     f.lots = e.lots;
     f.priceTicks = e.priceTicks;
-    const t = this.tracker.apply(e.clientId, f);
-    if (before?.status === 'pending' && t.entryId === undefined) this.funnel.venueAccepted++;
+    this.tracker.applyTo(t, f);
+    if (wasPending && t.entryId === undefined) this.funnel.venueAccepted++;
     this.funnel.fills++;
     const book = this.books[t.instrumentIndex]!;
     const leg = legOf(e.positionSide);
@@ -275,8 +314,9 @@ export class Engine implements VenueEventSink, OrderDesk {
     const signedLots = e.action === 'buy' ? e.lots : -e.lots;
     const realised = pos.applyFill(signedLots, e.priceTicks);
     book.refreshHeld();
+    this.anyHeld = this.ledger.anyHeld();
     this.ledger.onFill(realised, e.fee);
-    if (t.exitsFromFill !== undefined && before?.filledLots === 0) this.priceExitsFromFill(t, e.priceTicks, e.action === 'buy', e.tsLocal);
+    if (t.exitsFromFill !== undefined && firstFill) this.priceExitsFromFill(t, e.priceTicks, e.action === 'buy', e.tsLocal);
     book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), t);
     this.log.append(LOG_FILLED, e.tsVenue, book.index, t.logRef, e.liquidity, e.priceTicks, signedLots, e.fee);
     const h = this.handlers;
@@ -342,7 +382,7 @@ export class Engine implements VenueEventSink, OrderDesk {
   }
 
   private fireTimer(): void {
-    this.timerAtMs = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
     const h = this.handlers;
     if (h.onTimer !== undefined) h.onTimer(this.nowMs);
   }
@@ -354,7 +394,7 @@ export class Engine implements VenueEventSink, OrderDesk {
 
   /** Asks for one onTimer call at the first event at or after `atMs` (the earliest request wins). */
   requestTimer(atMs: number): void {
-    this.timerAtMs = this.timerAtMs === undefined ? atMs : Math.min(this.timerAtMs, atMs);
+    this.timerAtMs = Math.min(this.timerAtMs, atMs);
   }
 
   /** Keeps a strategy's note in the event log at the current event time. */

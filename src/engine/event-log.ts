@@ -1,6 +1,6 @@
-// The run's event log, kept in columns (one growable typed array per field, strings in side tables): orders, fills,
-// funding, liquidations and the strategy's notes, in the order the engine saw them. Must never hold per-bar rows.
-import { F64Builder, U8Builder } from '../data/columns.js';
+// The run's event log, kept in columns (typed-array chunks of fixed size, one column block per field, strings in side
+// tables): orders, fills, funding, liquidations and the strategy's notes, in the order the engine saw them. Must
+// never hold per-bar rows.
 
 /** Event kinds (the `kind` column). */
 export const LOG_SUBMITTED = 1;
@@ -61,24 +61,40 @@ export interface LoggedEvent {
   readonly text?: string;
 }
 
-/** Appends events in columns; reading back is for outputs and tests. */
+/** Columns of a chunk: kind and present bits, time, order ref, instrument, text ref, price, lots, amount, extra. */
+const COLUMNS = 9;
+/**
+ * Rows per chunk. The log grows by whole chunks that are never copied or reallocated, so a long run allocates
+ * only what it keeps (a doubling buffer would allocate twice that and copy it, pressing the GC with external
+ * memory).
+ */
+const CHUNK_ROWS = 4096;
+
+/** Where each column starts inside a chunk (column 0, kind and present bits, starts at 0). */
+const AT_TIME = 1 * CHUNK_ROWS;
+const AT_ORDER = 2 * CHUNK_ROWS;
+const AT_INSTRUMENT = 3 * CHUNK_ROWS;
+const AT_TEXT = 4 * CHUNK_ROWS;
+const AT_PRICE = 5 * CHUNK_ROWS;
+const AT_LOTS = 6 * CHUNK_ROWS;
+const AT_AMOUNT = 7 * CHUNK_ROWS;
+const AT_EXTRA = 8 * CHUNK_ROWS;
+
+/**
+ * Appends events in columns, CHUNK_ROWS rows per chunk: one Float64Array per chunk holding its nine columns one
+ * after another (column k of row r at k * CHUNK_ROWS + r). Reading back is for outputs and tests.
+ */
 export class EventLog {
-  private readonly kind = new U8Builder(1024);
-  private readonly timeMs = new F64Builder(1024);
-  private readonly order = new F64Builder(1024);
-  private readonly instrument = new F64Builder(1024);
-  private readonly price = new F64Builder(1024);
-  private readonly lots = new F64Builder(1024);
-  private readonly amount = new F64Builder(1024);
-  private readonly extra = new F64Builder(1024);
-  private readonly text = new F64Builder(1024);
-  /** Which optional columns a row has: bit 1 price, 2 lots, 4 amount, 8 extra. */
-  private readonly present = new U8Builder(1024);
+  private readonly chunks: Float64Array[] = [];
+  private chunk = new Float64Array(0);
+  /** Rows used in the current chunk (CHUNK_ROWS when it is full or before the first). */
+  private row = CHUNK_ROWS;
+  private rows = 0;
   private readonly clientIds: string[] = [''];
   private readonly texts: string[] = [''];
 
   get length(): number {
-    return this.timeMs.length;
+    return this.rows;
   }
 
   /** A reference to `clientId` for `append` (one per order: the caller keeps it with the order). Never 0. */
@@ -88,7 +104,7 @@ export class EventLog {
 
   /**
    * Appends one event. `orderRef` (from `orderRef`, 0 = no order) and `text` (empty = none) are optional, numeric
-   * fields too.
+   * fields too. Allocation-free except when a chunk fills up (every CHUNK_ROWS rows) or a text is kept.
    */
   append(
     kind: number,
@@ -101,37 +117,48 @@ export class EventLog {
     amount?: number,
     extra?: number,
   ): void {
-    this.kind.push(kind);
-    this.timeMs.push(timeMs);
-    this.instrument.push(instrumentIndex);
-    this.order.push(orderRef);
-    this.text.push(text === '' ? 0 : this.texts.push(text) - 1);
-    this.price.push(priceTicks ?? 0);
-    this.lots.push(lots ?? 0);
-    this.amount.push(amount ?? 0);
-    this.extra.push(extra ?? 0);
-    this.present.push((priceTicks === undefined ? 0 : 1) | (lots === undefined ? 0 : 2) | (amount === undefined ? 0 : 4) | (extra === undefined ? 0 : 8));
+    if (this.row === CHUNK_ROWS) this.addChunk();
+    const c = this.chunk;
+    const b = this.row;
+    c[b] = kind | (((priceTicks === undefined ? 0 : 1) | (lots === undefined ? 0 : 2) | (amount === undefined ? 0 : 4) | (extra === undefined ? 0 : 8)) << 8);
+    c[b + AT_TIME] = timeMs;
+    c[b + AT_ORDER] = orderRef;
+    c[b + AT_INSTRUMENT] = instrumentIndex;
+    c[b + AT_TEXT] = text === '' ? 0 : this.texts.push(text) - 1;
+    c[b + AT_PRICE] = priceTicks ?? 0;
+    c[b + AT_LOTS] = lots ?? 0;
+    c[b + AT_AMOUNT] = amount ?? 0;
+    c[b + AT_EXTRA] = extra ?? 0;
+    this.row++;
+    this.rows++;
   }
 
   /** The events as objects, in order. */
   *events(): Generator<LoggedEvent> {
-    const kind = this.kind.finish();
-    const present = this.present.finish();
-    for (let i = 0; i < kind.length; i++) {
-      const p = present[i]!;
-      const order = this.order.at(i);
-      const text = this.text.at(i);
+    for (let i = 0; i < this.rows; i++) {
+      const c = this.chunks[Math.floor(i / CHUNK_ROWS)]!;
+      const b = i % CHUNK_ROWS;
+      const head = c[b]!;
+      const p = head >> 8;
+      const order = c[b + AT_ORDER]!;
+      const text = c[b + AT_TEXT]!;
       yield {
-        kind: KIND_NAMES[kind[i]!]!,
-        timeMs: this.timeMs.at(i),
+        kind: KIND_NAMES[head & 0xff]!,
+        timeMs: c[b + AT_TIME]!,
         ...(order > 0 ? { clientId: this.clientIds[order]! } : {}),
-        instrumentIndex: this.instrument.at(i),
-        ...(p & 1 ? { priceTicks: this.price.at(i) } : {}),
-        ...(p & 2 ? { lots: this.lots.at(i) } : {}),
-        ...(p & 4 ? { amount: this.amount.at(i) } : {}),
-        ...(p & 8 ? { extra: this.extra.at(i) } : {}),
+        instrumentIndex: c[b + AT_INSTRUMENT]!,
+        ...(p & 1 ? { priceTicks: c[b + AT_PRICE]! } : {}),
+        ...(p & 2 ? { lots: c[b + AT_LOTS]! } : {}),
+        ...(p & 4 ? { amount: c[b + AT_AMOUNT]! } : {}),
+        ...(p & 8 ? { extra: c[b + AT_EXTRA]! } : {}),
         ...(text > 0 ? { text: this.texts[text]! } : {}),
       };
     }
+  }
+
+  private addChunk(): void {
+    this.chunk = new Float64Array(CHUNK_ROWS * COLUMNS);
+    this.chunks.push(this.chunk);
+    this.row = 0;
   }
 }

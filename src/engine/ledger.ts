@@ -100,6 +100,12 @@ export class Ledger implements AccountView {
   get funding(): number {
     return this.fundingMoney / 1e8;
   }
+  /** True when any book holds a position. */
+  anyHeld(): boolean {
+    for (let i = 0; i < this.books.length; i++) if (this.books[i]!.held) return true;
+    return false;
+  }
+
   /** Balance plus unrealised P&L of every book at its last close, in units. Allocation-free. */
   equityUnits(): number {
     let u = this.balanceMoney as number;

@@ -20,6 +20,8 @@ export interface OrderLinks {
   readonly plannedTargetTicks?: number;
 }
 
+const NO_LINKS: OrderLinks = {};
+
 /**
  * An order as the engine tracks it. `state` is replaced (never mutated) on every event. A class with every field
  * always present, so all tracked orders share one shape.
@@ -60,21 +62,33 @@ export class VenueInconsistencyError extends InvariantError {
   }
 }
 
+/** Terminal orders kept in the map before one sweep removes them (deleting one by one would shrink it each time). */
+const SWEEP_AFTER = 64;
+
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
   private working = 0;
+  /** Terminal orders still in `orders`: invisible to every method, swept out in batches. */
+  private ended = 0;
 
   /** Number of working (non-terminal) orders. */
   get workingCount(): number {
     return this.working;
   }
 
+  /** The order while it is working; undefined once it is terminal or when it was never added. */
   get(clientId: string): TrackedOrder | undefined {
-    return this.orders.get(clientId);
+    const t = this.orders.get(clientId);
+    return t === undefined || isTerminal(t.state.status) ? undefined : t;
   }
 
-  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = {}): TrackedOrder {
-    if (this.orders.has(spec.clientId)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
+  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = NO_LINKS): TrackedOrder {
+    const known = this.orders.get(spec.clientId);
+    if (known !== undefined) {
+      if (!isTerminal(known.state.status)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
+      this.orders.delete(spec.clientId);
+      this.ended--;
+    }
     const t = new TrackedOrder(spec, instrumentIndex, role, tag, links);
     this.orders.set(spec.clientId, t);
     this.working++;
@@ -87,21 +101,36 @@ export class OrderTracker {
    * VenueInconsistencyError for an unknown or already terminal order, or a transition the table refuses.
    */
   apply(clientId: string, event: OrderEvent): TrackedOrder {
-    const t = this.orders.get(clientId);
+    const t = this.get(clientId);
     if (t === undefined) throw new VenueInconsistencyError(clientId, `a ${event.kind} event for an order that is unknown or already terminal`);
+    return this.applyTo(t, event);
+  }
+
+  /**
+   * `apply` for an order the caller already holds from `get` (one map lookup per event instead of two). The event
+   * object is read, never kept, so callers may reuse one per kind.
+   */
+  applyTo(t: TrackedOrder, event: OrderEvent): TrackedOrder {
     const next = applyOrderEvent(t.state, event);
-    if (!next.ok) throw new VenueInconsistencyError(clientId, `${next.error.code}: ${next.error.detail}`);
+    if (!next.ok) throw new VenueInconsistencyError(t.state.spec.clientId, `${next.error.code}: ${next.error.detail}`);
     t.state = next.value;
     if (isTerminal(t.state.status)) {
       this.working--;
-      this.orders.delete(clientId);
+      if (++this.ended >= SWEEP_AFTER) this.sweep();
     }
     return t;
   }
 
   /** The working orders (allocates: for the strategy's `open()` and for cancelAll). */
   workingOrders(): TrackedOrder[] {
-    return [...this.orders.values()];
+    const out: TrackedOrder[] = [];
+    for (const t of this.orders.values()) if (!isTerminal(t.state.status)) out.push(t);
+    return out;
+  }
+
+  private sweep(): void {
+    for (const [id, t] of this.orders) if (isTerminal(t.state.status)) this.orders.delete(id);
+    this.ended = 0;
   }
 }
 

@@ -131,12 +131,11 @@ export class RoundTripBuilder {
   }
 
   private record(timeMs: number, bar: number, reason: ExitReason, exitLots: number, exitTickLots: number, gross: number): RoundTrip {
-    const g = this.spec.tick;
-    // Dividing by the power of ten (not multiplying by the float step) keeps grid prices exact: 1034567 -> 103456.7.
-    const price = (ticks: number): number => (ticks * g.stepUnits) / 10 ** g.scale;
     const entryTicks = this.entryTickLots / this.entryLots;
     const { plannedStopTicks, plannedTargetTicks, tag } = this.info;
     const initialRisk = plannedStopTicks === undefined ? undefined : Math.abs(this.math.pnl(this.maxLots, Math.round(entryTicks), plannedStopTicks)) as Money;
+    // One literal with every key (absent ones undefined, which JSON and the readers treat as missing): every trip
+    // shares one shape, and no temporary objects are spread per trade.
     return {
       id: this.trips.length + 1,
       runId: this.runId,
@@ -145,8 +144,8 @@ export class RoundTripBuilder {
       side: this.side,
       entryTimeMs: this.entryTimeMs,
       exitTimeMs: timeMs,
-      entryPrice: price(entryTicks),
-      exitPrice: price(exitTickLots / exitLots),
+      entryPrice: this.price(entryTicks),
+      exitPrice: this.price(exitTickLots / exitLots),
       maxLots: this.maxLots,
       maxContracts: formatCount(this.maxLots, this.spec.lot),
       entries: this.entries,
@@ -156,13 +155,19 @@ export class RoundTripBuilder {
       funding: this.funding as Money,
       netPnl: (gross - this.fees + this.funding) as Money,
       exitReason: reason,
-      ...(tag !== undefined ? { entryTag: tag } : {}),
-      ...(plannedStopTicks !== undefined ? { plannedStop: price(plannedStopTicks) } : {}),
-      ...(plannedTargetTicks !== undefined ? { plannedTarget: price(plannedTargetTicks) } : {}),
-      ...(initialRisk !== undefined ? { initialRisk } : {}),
+      entryTag: tag,
+      plannedStop: plannedStopTicks === undefined ? undefined : this.price(plannedStopTicks),
+      plannedTarget: plannedTargetTicks === undefined ? undefined : this.price(plannedTargetTicks),
+      initialRisk,
       mae: unitsToMoney(Math.min(0, this.maeUnits), 'nearest'),
       mfe: unitsToMoney(Math.max(0, this.mfeUnits), 'nearest'),
       barsHeld: bar - this.entryBar,
     };
+  }
+
+  /** A price in ticks as a float: dividing by the power of ten (not multiplying by the float step) keeps grid prices exact (1034567 -> 103456.7). */
+  private price(ticks: number): number {
+    const g = this.spec.tick;
+    return (ticks * g.stepUnits) / 10 ** g.scale;
   }
 }

@@ -30,6 +30,9 @@ export class Adx implements BarIndicator {
   private plusDI = 0;
   private minusDI = 0;
   private n = 0;
+  private inHigh = 0;
+  private inLow = 0;
+  private inClose = 0;
   private readonly saved = new Float64Array(10);
 
   constructor(period: number) {
@@ -61,6 +64,23 @@ export class Adx implements BarIndicator {
 
   /** `add` for a bar given as numbers (price units): the hot-loop entry, no bar object. */
   addHLC(high: number, low: number, close: number): number | undefined {
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.update();
+    return this.n > this.lookback ? this.adx : undefined;
+  }
+
+  /**
+   * The whole step on the bar in inHigh/inLow/inClose. It is too large for V8 to inline into the caller's loop,
+   * and a call that is not inlined boxes every double argument and return value into a HeapNumber; so the bar
+   * arrives through fields and nothing is returned. The small `addHLC` around it is inlined, and a caller that
+   * ignores its result allocates nothing.
+   */
+  private update(): void {
+    const high = this.inHigh;
+    const low = this.inLow;
+    const close = this.inClose;
     const s = this.saved;
     s[0] = this.prevHigh;
     s[1] = this.prevLow;
@@ -78,7 +98,7 @@ export class Adx implements BarIndicator {
       this.prevHigh = high;
       this.prevLow = low;
       this.prevClose = close;
-      return undefined;
+      return;
     }
     const diffP = high - this.prevHigh;
     const diffM = this.prevLow - low;
@@ -90,14 +110,16 @@ export class Adx implements BarIndicator {
       if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
       else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
       this.tr += tr;
-      return undefined;
+      return;
     }
     this.minusDM -= this.minusDM / p;
     this.plusDM -= this.plusDM / p;
     if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
     else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
     this.tr = this.tr - this.tr / p + tr;
-    let dx: number | undefined;
+    // A flag and a plain number, not `number | undefined`: V8 would box every DX into a HeapNumber.
+    let dx = 0;
+    let hasDx = false;
     if (this.tr > -TA_EPSILON && this.tr < TA_EPSILON) {
       this.minusDI = 0;
       this.plusDI = 0;
@@ -105,19 +127,21 @@ export class Adx implements BarIndicator {
       this.minusDI = 100 * (this.minusDM / this.tr);
       this.plusDI = 100 * (this.plusDM / this.tr);
       const sum = this.minusDI + this.plusDI;
-      if (!(sum > -TA_EPSILON && sum < TA_EPSILON)) dx = 100 * (Math.abs(this.minusDI - this.plusDI) / sum);
+      if (!(sum > -TA_EPSILON && sum < TA_EPSILON)) {
+        dx = 100 * (Math.abs(this.minusDI - this.plusDI) / sum);
+        hasDx = true;
+      }
     }
     if (i < 2 * p - 1) {
-      if (dx !== undefined) this.sumDX += dx;
-      return undefined;
+      if (hasDx) this.sumDX += dx;
+      return;
     }
     if (i === 2 * p - 1) {
-      if (dx !== undefined) this.sumDX += dx;
+      if (hasDx) this.sumDX += dx;
       this.adx = this.sumDX / p;
-    } else if (dx !== undefined) {
+    } else if (hasDx) {
       this.adx = (this.adx * (p - 1) + dx) / p;
     }
-    return this.adx;
   }
 
   replace(bar: BarInput): number | undefined {

@@ -48,6 +48,9 @@ export class Stochastic implements BarIndicator {
   private n = 0;
   private k = 0;
   private savedK = 0;
+  private inHigh = 0;
+  private inLow = 0;
+  private inClose = 0;
 
   constructor(options: StochasticOptions) {
     const { kPeriod, kSmoothing, dPeriod } = validate(options);
@@ -85,7 +88,11 @@ export class Stochastic implements BarIndicator {
   addHLC(high: number, low: number, close: number): number | undefined {
     this.savedK = this.k;
     this.n++;
-    return this.step(high, low, close, false);
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.update(false);
+    return this.n > this.lookback ? this.k : undefined;
   }
 
   replace(bar: BarInput): number | undefined {
@@ -98,21 +105,34 @@ export class Stochastic implements BarIndicator {
     this.highest.undo();
     this.lowest.undo();
     this.k = this.savedK;
-    return this.step(high, low, close, true);
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.update(true);
+    return this.n > this.lookback ? this.k : undefined;
   }
 
-  /** Feeds one bar; `revise` passes it down as a replace so the smoothing stages undo their last input too. */
-  private step(high: number, low: number, close: number, revise: boolean): number | undefined {
-    this.highest.push(high);
-    this.lowest.push(low);
-    if (this.n < this.kPeriod) return undefined;
-    const raw = rawStochasticK(close, this.lowest.value, this.highest.value);
-    let k: number | undefined = raw;
-    if (this.kSma !== undefined) k = revise ? this.kSma.replace(raw) : this.kSma.add(raw);
-    if (k === undefined) return undefined;
+  /**
+   * Feeds the bar in inHigh/inLow/inClose; `revise` passes it down as a replace so the smoothing stages undo
+   * their last input too. The bar arrives through fields and nothing is returned: this step is too large for V8
+   * to inline into a caller's loop, and a call that is not inlined boxes every double argument and result into
+   * a HeapNumber. The stages are read through isStable / stableValue for the same reason.
+   */
+  private update(revise: boolean): void {
+    this.highest.push(this.inHigh);
+    this.lowest.push(this.inLow);
+    if (this.n < this.kPeriod) return;
+    let k = rawStochasticK(this.inClose, this.lowest.value, this.highest.value);
+    const kSma = this.kSma;
+    if (kSma !== undefined) {
+      if (revise) kSma.replace(k);
+      else kSma.add(k);
+      if (!kSma.isStable) return;
+      k = kSma.stableValue;
+    }
     this.k = k;
-    const d = revise ? this.dSma.replace(k) : this.dSma.add(k);
-    return d === undefined ? undefined : k;
+    if (revise) this.dSma.replace(k);
+    else this.dSma.add(k);
   }
 
   reset(): void {

@@ -172,6 +172,22 @@ export class SimAccount {
     this.orderMargin = (this.orderMargin + amount) as Money;
   }
 
+  /**
+   * `metrics().availableMargin` without building the metrics object: what new orders may use, balance (+ unrealised
+   * P&L in cross) - position margin - order margin. Checked on every order's arrival.
+   */
+  availableMargin(): Money {
+    let crossUnrealised = 0;
+    let positionMargin = 0;
+    const cross = this.config.marginMode === 'cross';
+    for (let i = 0; i < this.instruments.length; i++) {
+      const ia = this.instruments[i]!;
+      if (cross) crossUnrealised += ia.unrealisedPnl();
+      positionMargin += ia.legMargin[0]! + ia.legMargin[1]! + ia.legMargin[2]!;
+    }
+    return subMoney((this.balance + crossUnrealised) as Money, (positionMargin + this.orderMargin) as Money);
+  }
+
   /** Balance, equity and margin at the current marks. */
   metrics(): AccountMetrics {
     let unrealised = 0;

@@ -8,18 +8,51 @@ import type { OrderSpec } from '../../domain/order.js';
 import type { BracketSpec, PositionMode, VenueCommand, VenueEvent } from '../venue.js';
 import { bracketExitTicks } from './bracket-prices.js';
 import { OrderActions } from './order-actions.js';
-import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal } from './order-validation.js';
+import type { InstrumentAccount } from './instrument-account.js';
+import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal, type ValidationContext } from './order-validation.js';
 import type { SimAccount } from './sim-account.js';
 import { EVENT_CANCELLED, REASON_CANCELLED_BY_USER } from './sim-events.js';
 import { legOf, type SimEventTranslator } from './sim-event-translator.js';
-import type { OrderRecord, SimMarket } from './sim-market.js';
+import { OrderRecord, type SimMarket } from './sim-market.js';
 import { isTerminalStatus, STATUS_CANCELLED, STATUS_OPEN, STATUS_PARTIAL, TYPE_TRAILING_STOP } from './sim-order-book.js';
 
 const STOP_TYPES: ReadonlySet<OrderSpec['type']> = new Set(['stop-market', 'stop-limit', 'trailing-stop']);
 const TAKE_PROFIT_TYPES: ReadonlySet<OrderSpec['type']> = new Set(['limit', 'take-profit-market', 'take-profit-limit']);
 
+/** A ValidationContext whose market fields the venue rewrites per check; its margin function is made once. */
+class CheckContext implements ValidationContext {
+  ia: InstrumentAccount;
+  referenceTicks = 0;
+  legLots = 0;
+  availableMargin = 0 as Money;
+  readonly initialMargin: (lots: number, priceTicks: number) => Money;
+
+  constructor(
+    account: SimAccount,
+    first: InstrumentAccount,
+    readonly positionMode: PositionMode,
+    readonly leverage: number,
+  ) {
+    this.ia = first;
+    this.initialMargin = (lots, priceTicks) => account.initialMarginFor(this.ia, lots, priceTicks);
+  }
+}
+
+/** Why a bracket exit does not fit its entry (instrument, leg, action, order type), or undefined when it fits. */
+function bracketExitProblem(b: BracketSpec, x: OrderSpec): string | undefined {
+  if (x.instrument !== b.entry.instrument || x.positionSide !== b.entry.positionSide || x.action === b.entry.action) {
+    return 'a bracket exit must be on the entry instrument and leg, with the opposite action';
+  }
+  if (x === b.stopLoss && !STOP_TYPES.has(x.type)) return `a bracket stop must be stop-market, stop-limit or trailing-stop, not ${x.type}`;
+  if (x === b.takeProfit && !TAKE_PROFIT_TYPES.has(x.type)) return `a bracket take-profit must be limit, take-profit-market or take-profit-limit, not ${x.type}`;
+  return undefined;
+}
+
+const pctOk = (x: number | undefined): boolean => x === undefined || (x > 0 && x < 100);
+
 export class SimCommands {
   private readonly actions = new OrderActions();
+  private readonly checkContext: CheckContext;
 
   constructor(
     private readonly account: SimAccount,
@@ -32,7 +65,9 @@ export class SimCommands {
     private readonly active: Map<string, OrderRecord>,
     /** Client ids of orders queued or working, and their market (an id is free again once its order ends). */
     private readonly live: Map<string, SimMarket>,
-  ) {}
+  ) {
+    this.checkContext = new CheckContext(account, account.instruments[0]!, positionMode, leverage);
+  }
 
   /** Applies one arrived command at venue time `t`, judging market orders at `referenceTicks`. */
   apply(m: SimMarket, command: VenueCommand, arrivalMs: number, t: number, referenceTicks: number): void {
@@ -91,20 +126,17 @@ export class SimCommands {
 
   private check(m: SimMarket, spec: OrderSpec, referenceTicks: number, available: Money): OrderRefusal | undefined {
     if (spec.instrument !== m.ia.spec.id) return { code: 'UNSUPPORTED', reason: `all orders of one request must be on ${m.ia.spec.id}` };
-    const legLots = m.ia.legs[legOf(spec.positionSide)]!.signedLots;
-    return validateOrder(
-      {
-        ia: m.ia,
-        positionMode: this.positionMode,
-        leverage: this.leverage,
-        referenceTicks,
-        legLots,
-        availableMargin: available,
-        initialMargin: (lots, price) => this.account.initialMarginFor(m.ia, lots, price),
-      },
-      spec,
-      this.reduceOnly(spec),
-    );
+    return validateOrder(this.context(m, referenceTicks, m.ia.legs[legOf(spec.positionSide)]!.signedLots, available), spec, this.reduceOnly(spec));
+  }
+
+  /** The validation context, rewritten in place for each check (validateOrder reads it and keeps nothing). */
+  private context(m: SimMarket, referenceTicks: number, legLots: number, available: Money): ValidationContext {
+    const c = this.checkContext;
+    c.ia = m.ia;
+    c.referenceTicks = referenceTicks;
+    c.legLots = legLots;
+    c.availableMargin = available;
+    return c;
   }
 
   /** Margin an order reserves while it works: initial margin of its increasing part at its price. */
@@ -117,7 +149,7 @@ export class SimCommands {
   private add(m: SimMarket, spec: OrderSpec, arrivalMs: number, referenceTicks: number, reduceOnly: boolean): OrderRecord {
     const slot = m.book.add(spec, arrivalMs);
     if (reduceOnly) m.book.reduceOnly[slot] = 1;
-    const rec: OrderRecord = { clientId: spec.clientId, venueOrderId: this.ids.next('sim'), market: m, slot, spec, accepted: false, reserved: 0 as Money };
+    const rec = new OrderRecord(spec.clientId, this.ids.next('sim'), m, slot, spec);
     const reserved = reduceOnly ? (0 as Money) : this.reserveFor(m, spec, referenceTicks);
     rec.reserved = reserved;
     this.account.reserveOrderMargin(reserved);
@@ -141,7 +173,7 @@ export class SimCommands {
       this.rejectAll(specs, t, { code: 'UNSUPPORTED', reason: 'an OCO needs at least two orders' }, specs[0]?.clientId ?? '');
       return;
     }
-    let available = this.account.metrics().availableMargin;
+    let available = this.account.availableMargin();
     for (const spec of specs) {
       const refusal = this.check(m, spec, referenceTicks, available);
       if (refusal !== undefined) {
@@ -169,31 +201,21 @@ export class SimCommands {
 
   /** A bracket: the entry is checked as any order; the exits must close what it opens and rest only once it fills. */
   private submitBracket(m: SimMarket, b: BracketSpec, arrivalMs: number, t: number, referenceTicks: number): void {
-    const all = [b.entry, b.takeProfit, b.stopLoss];
-    const exits = b.takeProfit === undefined ? [b.stopLoss] : [b.takeProfit, b.stopLoss];
-    for (const x of exits) {
-      const wrong =
-        x.instrument !== b.entry.instrument || x.positionSide !== b.entry.positionSide || x.action === b.entry.action
-          ? 'a bracket exit must be on the entry instrument and leg, with the opposite action'
-          : x === b.stopLoss && !STOP_TYPES.has(x.type)
-            ? `a bracket stop must be stop-market, stop-limit or trailing-stop, not ${x.type}`
-            : x === b.takeProfit && !TAKE_PROFIT_TYPES.has(x.type)
-              ? `a bracket take-profit must be limit, take-profit-market or take-profit-limit, not ${x.type}`
-              : undefined;
-      if (wrong !== undefined) {
-        this.rejectAll(all, t, { code: 'UNSUPPORTED', reason: wrong }, x.clientId);
-        return;
-      }
-    }
-    const f = b.exitsFromFill;
-    const pctOk = (x: number | undefined): boolean => x === undefined || (x > 0 && x < 100);
-    if (f !== undefined && (!pctOk(f.stopLossPct) || !pctOk(f.takeProfitPct) || (f.takeProfitPct !== undefined && b.takeProfit === undefined))) {
-      this.rejectAll(all, t, { code: 'UNSUPPORTED', reason: 'exitsFromFill: percent distances must lie between 0 and 100, and a take-profit percent needs a take-profit order' }, b.entry.clientId);
+    // The exits are checked one by one (no arrays on the accepted path): the take-profit first, then the stop.
+    const tpWrong = b.takeProfit === undefined ? undefined : bracketExitProblem(b, b.takeProfit);
+    const wrong = tpWrong ?? bracketExitProblem(b, b.stopLoss);
+    if (wrong !== undefined) {
+      this.rejectAll([b.entry, b.takeProfit, b.stopLoss], t, { code: 'UNSUPPORTED', reason: wrong }, tpWrong !== undefined ? b.takeProfit!.clientId : b.stopLoss.clientId);
       return;
     }
-    const refusal = this.check(m, b.entry, referenceTicks, this.account.metrics().availableMargin);
+    const f = b.exitsFromFill;
+    if (f !== undefined && (!pctOk(f.stopLossPct) || !pctOk(f.takeProfitPct) || (f.takeProfitPct !== undefined && b.takeProfit === undefined))) {
+      this.rejectAll([b.entry, b.takeProfit, b.stopLoss], t, { code: 'UNSUPPORTED', reason: 'exitsFromFill: percent distances must lie between 0 and 100, and a take-profit percent needs a take-profit order' }, b.entry.clientId);
+      return;
+    }
+    const refusal = this.check(m, b.entry, referenceTicks, this.account.availableMargin());
     if (refusal !== undefined) {
-      this.rejectAll(all, t, refusal, b.entry.clientId);
+      this.rejectAll([b.entry, b.takeProfit, b.stopLoss], t, refusal, b.entry.clientId);
       return;
     }
     const entry = this.add(m, b.entry, arrivalMs, referenceTicks, this.reduceOnly(b.entry));
@@ -280,17 +302,8 @@ export class SimCommands {
     const filled = book.filledLots[slot]!;
     if (!(Number.isSafeInteger(next.qtyLots) && next.qtyLots > filled)) return refuse('OFF_GRID', `quantity ${next.qtyLots} lots must be a whole number above the filled ${filled}`);
     const oldReserve = rec.reserved;
-    const metrics = this.account.metrics();
     const refusal = validateOrder(
-      {
-        ia: m.ia,
-        positionMode: this.positionMode,
-        leverage: this.leverage,
-        referenceTicks,
-        legLots: m.ia.legs[legOf(next.positionSide)]!.signedLots,
-        availableMargin: (metrics.availableMargin + oldReserve) as Money,
-        initialMargin: (lots, price) => this.account.initialMarginFor(m.ia, lots, price),
-      },
+      this.context(m, referenceTicks, m.ia.legs[legOf(next.positionSide)]!.signedLots, (this.account.availableMargin() + oldReserve) as Money),
       { ...next, qtyLots: (next.qtyLots - filled) as Lots },
       book.reduceOnly[slot] === 1,
     );

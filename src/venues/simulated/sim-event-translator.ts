@@ -129,8 +129,9 @@ export class SimEventTranslator {
     rec.accepted = true;
     this.emit({ tsVenue: t, tsLocal: t, type: 'OrderAccepted', clientId: rec.clientId, venueOrderId: rec.venueOrderId });
     const qty = m.book.qtyLots[rec.slot]!;
-    if (qty !== rec.spec.qtyLots || rec.repriced === true) {
-      rec.spec = { ...rec.spec, qtyLots: qty as Lots };
+    if (qty !== rec.spec.qtyLots || rec.repriced) {
+      // A repriced exit already holds its new spec (priceExit made it); only a new quantity needs another copy.
+      if (qty !== rec.spec.qtyLots) rec.spec = { ...rec.spec, qtyLots: qty as Lots };
       rec.repriced = false;
       this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId: rec.clientId, order: rec.spec });
     }

@@ -21,36 +21,48 @@ export interface FundingSeries {
   readonly rate: Float64Array;
 }
 
-/** The venue's view of one order from arrival to its terminal event. */
-export interface OrderRecord {
-  readonly clientId: string;
-  readonly venueOrderId: string;
-  readonly market: SimMarket;
+/** A bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent. */
+export interface ExitFromFill {
+  readonly role: 'take-profit' | 'stop-loss';
+  readonly pct: number;
+}
+
+/** The venue's view of one order from arrival to its terminal event. A class, so every record has one shape. */
+export class OrderRecord {
   /** The order's slot in the book; -1 once released. */
   slot: number;
   /** The order as it stands (after modifies and bracket resizes). */
   spec: OrderSpec;
   /** True once OrderAccepted was sent. */
-  accepted: boolean;
+  accepted = false;
   /** Initial margin reserved for the part of the order that may open a position. */
-  reserved: Money;
-  /** A bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent. */
-  fromFill?: { readonly role: 'take-profit' | 'stop-loss'; readonly pct: number };
+  reserved = 0 as Money;
+  /** Set for a bracket exit priced from its entry's fill; undefined for every other order. */
+  fromFill: ExitFromFill | undefined = undefined;
   /** True once the venue changed the order's prices (exits from the fill) and has not reported it yet. */
-  repriced?: boolean;
-}
+  repriced = false;
 
-/** A command on its way to the venue: it takes effect at the first market event at or after `arrivalMs`. */
-export interface QueuedCommand {
-  readonly command: VenueCommand;
-  readonly arrivalMs: number;
+  constructor(
+    readonly clientId: string,
+    readonly venueOrderId: string,
+    readonly market: SimMarket,
+    slot: number,
+    spec: OrderSpec,
+  ) {
+    this.slot = slot;
+    this.spec = spec;
+  }
 }
 
 export class SimMarket {
   readonly book = new SimOrderBook(16);
-  /** Commands in arrival order; those before `commandHead` are done. */
-  commands: QueuedCommand[] = [];
-  commandHead = 0;
+  /**
+   * Commands in arrival order with their arrival times (two parallel arrays, reused: a command allocates no queue
+   * entry); those before `commandHead` are done.
+   */
+  private readonly commands: VenueCommand[] = [];
+  private readonly arrivals: number[] = [];
+  private commandHead = 0;
   readonly out = new SimEvents(64);
   /** Records by book slot. */
   records: (OrderRecord | undefined)[] = [];
@@ -84,24 +96,37 @@ export class SimMarket {
     this.nextFundingMs = this.fundingIndex < f.timeMs.length ? f.timeMs[this.fundingIndex]! : Number.POSITIVE_INFINITY;
   }
 
-  /** Queues a command, keeping arrival order (stable for equal times). */
-  enqueue(q: QueuedCommand): void {
+  /** Queues a command arriving at `arrivalMs`, keeping arrival order (stable for equal times). */
+  enqueue(command: VenueCommand, arrivalMs: number): void {
     const c = this.commands;
+    const a = this.arrivals;
     let i = c.length;
-    while (i > this.commandHead && c[i - 1]!.arrivalMs > q.arrivalMs) i--;
-    c.splice(i, 0, q);
+    while (i > this.commandHead && a[i - 1]! > arrivalMs) i--;
+    if (i === c.length) {
+      c.push(command);
+      a.push(arrivalMs);
+    } else {
+      c.splice(i, 0, command);
+      a.splice(i, 0, arrivalMs);
+    }
   }
 
   /** True when a queued command has arrived by `timeMs`: the one check per event on the quiet path. */
   hasArrived(timeMs: number): boolean {
-    return this.commandHead < this.commands.length && this.commands[this.commandHead]!.arrivalMs <= timeMs;
+    return this.commandHead < this.commands.length && this.arrivals[this.commandHead]! <= timeMs;
   }
 
-  /** Takes the next arrived command. */
-  takeArrived(): QueuedCommand {
+  /** The arrival time of the command `takeArrived` returns next (read it first). */
+  nextArrivalMs(): number {
+    return this.arrivals[this.commandHead]!;
+  }
+
+  /** Takes the next arrived command; the queue's arrays are emptied in place once every command is taken. */
+  takeArrived(): VenueCommand {
     const q = this.commands[this.commandHead++]!;
     if (this.commandHead === this.commands.length) {
-      this.commands = [];
+      this.commands.length = 0;
+      this.arrivals.length = 0;
       this.commandHead = 0;
     }
     return q;

@@ -26,7 +26,7 @@ import { SimCommands } from './sim-commands.js';
 import { resolveSimConfig, type SimVenueConfig, type SimVenueConfigInput } from './sim-config.js';
 import { positionSideOfLeg, SimEventTranslator } from './sim-event-translator.js';
 import { SimLiquidator } from './sim-liquidator.js';
-import { SimMarket, type FundingSeries, type MarkSource, type OrderRecord, type QueuedCommand } from './sim-market.js';
+import { SimMarket, type FundingSeries, type MarkSource, type OrderRecord } from './sim-market.js';
 import { TradeFillModel, type TickTradeColumns } from './trade-fill-model.js';
 
 /** One instrument the venue trades, with where its mark comes from and its real funding history. */
@@ -125,7 +125,7 @@ export class SimulatedVenue implements VenuePort {
     const arrivalMs = command.tsLocal + this.latencyMs;
     const market = this.marketOf(command);
     if (market === undefined) return;
-    market.enqueue({ command, arrivalMs });
+    market.enqueue(command, arrivalMs);
   }
 
   async snapshot(): Promise<VenueSnapshot> {
@@ -300,8 +300,8 @@ export class SimulatedVenue implements VenuePort {
 
   private applyCommands(m: SimMarket, t: number, referenceTicks: number): void {
     while (m.hasArrived(t)) {
-      const q: QueuedCommand = m.takeArrived();
-      this.commands.apply(m, q.command, q.arrivalMs, t, referenceTicks);
+      const arrivalMs = m.nextArrivalMs();
+      this.commands.apply(m, m.takeArrived(), arrivalMs, t, referenceTicks);
     }
     m.refreshReach();
   }

@@ -20,6 +20,7 @@ interface BacktestFlags {
   readonly param: string[];
   readonly out?: string;
   readonly json?: boolean;
+  readonly report?: boolean;
   readonly feeMaker?: string;
   readonly feeTaker?: string;
   readonly funding?: string;
@@ -30,6 +31,8 @@ interface BacktestFlags {
   readonly latencyMs?: string;
   readonly seed?: string;
   readonly specs?: string;
+  /** A path, or false for --no-journal. */
+  readonly journal?: string | false;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -61,6 +64,7 @@ export function registerBacktest(program: Command): void {
     .option('--param <key=value>', 'a strategy parameter (repeatable), e.g. --param fast=9', collect, [])
     .option('--out <dir>', 'write trades.csv, equity.csv, events.jsonl and run.json here')
     .option('--json', 'print one JSON summary object')
+    .option('--report', 'also write the HTML report (report.html, with report.json and report.trades.csv) into --out')
     .option('--fee-maker <pct>', 'maker fee, percent of notional (default: the instrument\'s)')
     .option('--fee-taker <pct>', 'taker fee, percent of notional (default: the instrument\'s)')
     .option('--funding <on|off>', 'charge funding from the real funding-rate history', 'on')
@@ -71,6 +75,8 @@ export function registerBacktest(program: Command): void {
     .option('--latency-ms <ms>', 'milliseconds from a decision to its arrival at the venue', '0')
     .option('--seed <n>', 'seed of the strategy\'s ctx.random', '1')
     .option('--specs <file>', 'a spec file that adds or overrides instruments')
+    .option('--journal <file>', 'record the run in this journal (default: $MICROFUT_JOURNAL, else ~/.microfut/journal.sqlite)')
+    .option('--no-journal', 'do not record the run in the journal')
     .action(async (flags: BacktestFlags) => {
       await runCommand(flags);
     });
@@ -106,6 +112,9 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     ...(flags.latencyMs !== undefined ? { latencyMs: numberFlag('--latency-ms', flags.latencyMs) } : {}),
     ...(flags.seed !== undefined ? { seed: numberFlag('--seed', flags.seed) } : {}),
   });
+  if (flags.report === true && config.out === undefined) {
+    throw new InputError('MISSING_OPTION', '--report', 'needs a run folder to write into', 'pass --out DIR as well');
+  }
   const { checkOutDir, summaryJson, writeOutputs } = await import('../../../backtest/outputs.js');
   if (config.out !== undefined) checkOutDir(config.out);
   const { loadRegistry } = await import('../../../data/spec-files.js');
@@ -113,6 +122,8 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
   const { runBacktest } = await import('../../../backtest/run-backtest.js');
   const { printJson, printKeyValues, printWarning } = await import('../output.js');
   const registry = loadRegistry(flags.specs === undefined ? {} : { userSpecsFile: flags.specs });
+  const journalFile = flags.journal === false ? undefined : await checkJournalTarget(flags.journal);
+  const startedMs = Date.now();
   const bar = await progressBar();
   let run;
   try {
@@ -129,9 +140,15 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
   } finally {
     bar?.stop();
   }
-  const written = config.out !== undefined ? writeOutputs(run, config.out) : [];
+  const journaled = journalFile === undefined ? undefined : await journalBacktest(run, journalFile, startedMs);
+  const written: string[] = config.out !== undefined ? [...writeOutputs(run, config.out)] : [];
+  if (flags.report === true && config.out !== undefined) {
+    const { writeHtmlReport } = await import('../../../reports/html/write-html-report.js');
+    const files = await writeHtmlReport(config.out, undefined, flags.specs === undefined ? {} : { specsFile: flags.specs });
+    written.push(files.html, files.json, files.csv);
+  }
   if (config.json) {
-    printJson({ ...summaryJson(run), ...(written.length > 0 ? { files: written } : {}) });
+    printJson({ ...summaryJson(run), ...(written.length > 0 ? { files: written } : {}), ...(journaled !== undefined ? { journal: journaled } : {}) });
     return;
   }
   for (const w of run.warnings) printWarning(w);
@@ -165,6 +182,40 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     for (const r of reasons) process.stdout.write(`  ${r.count} x ${r.reason}\n`);
   }
   for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  if (journaled !== undefined) process.stdout.write(`journal: run ${journaled.runId}, ${journaled.trades} trades, ${journaled.events} events in ${journaled.file} (${journaled.ms} ms)\n`);
+}
+
+/** Resolves --journal / $MICROFUT_JOURNAL / the default and refuses a folder before the run, creating nothing. */
+export async function checkJournalTarget(flag: string | undefined): Promise<{ readonly file: string; readonly inputName: string }> {
+  const { resolveJournalPath } = await import('../../../journal/journal-db.js');
+  const { existsSync, statSync } = await import('node:fs');
+  const where = resolveJournalPath(flag);
+  if (existsSync(where.file) && statSync(where.file).isDirectory()) {
+    throw new InputError('INVALID_FILE', where.inputName, `${where.file} is a folder, not a journal file`, 'pass --journal with a file path, or --no-journal');
+  }
+  return where;
+}
+
+/** Records a finished run in the journal (src/backtest/journal-sink.ts), batched 1024 events a transaction. */
+export async function journalBacktest(
+  run: import('../../../backtest/run-backtest.js').BacktestRun,
+  where: { readonly file: string; readonly inputName: string },
+  startedMs: number,
+): Promise<{ readonly file: string; readonly runId: string; readonly trades: number; readonly events: number; readonly ms: number }> {
+  const { openJournalDb } = await import('../../../journal/journal-db.js');
+  const { JournalWriter } = await import('../../../journal/journal-writer.js');
+  const { getRun } = await import('../../../journal/journal-queries.js');
+  const { recordBacktest } = await import('../../../backtest/journal-sink.js');
+  const { asTimestampMs } = await import('../../../core/time.js');
+  const t0 = performance.now();
+  const j = openJournalDb(where.file, { create: true, inputName: where.inputName });
+  try {
+    const writer = new JournalWriter(j.db, { clock: { nowMs: () => asTimestampMs(Date.now()) }, batchSize: 1024 });
+    const r = recordBacktest(run, { port: writer, runExists: (id) => getRun(j.db, id) !== undefined, startedMs, finishedMs: Date.now() });
+    return { file: j.file, runId: r.runId, trades: r.trades, events: r.events, ms: Math.round(performance.now() - t0) };
+  } finally {
+    j.close();
+  }
 }
 
 /** A progress bar on stderr when it is a terminal and not under CI; undefined otherwise (quiet). */

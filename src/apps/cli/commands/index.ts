@@ -10,6 +10,11 @@ import { registerSize } from './size.js';
 import { registerCosts } from './costs.js';
 import { registerHedge } from './hedge.js';
 import { registerScalePlan } from './scale-plan.js';
+import { registerReport } from './report.js';
+import { registerCompare } from './compare.js';
+import { registerFakex } from './fakex.js';
+import { registerReview } from './review.js';
+import { registerDemo } from './demo.js';
 
 export function registerCommands(program: Command): void {
   void program;
@@ -24,4 +29,9 @@ export function registerCommands(program: Command): void {
   registerCosts(program);
   registerHedge(program);
   registerScalePlan(program);
+  registerReport(program);
+  registerCompare(program);
+  registerFakex(program);
+  registerReview(program);
+  registerDemo(program);
 }

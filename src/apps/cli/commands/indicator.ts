@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.js';
 import { gridFromStep } from '../../../core/grid.js';
 import { MS_PER_MINUTE } from '../../../core/time.js';
+import type { BarColumns } from '../../../indicators/indicator.js';
 import type { PivotMethod } from '../../../indicators/pivots.js';
 import type { ProfileScope } from '../../../indicators/volume-profile.js';
 import type { PeriodAnchor, PriceSource } from '../../../indicators/vwap.js';
@@ -54,20 +55,10 @@ const FLAG_NAMES: Readonly<Record<ParamFlag, string>> = {
   valueArea: '--value-area',
 };
 
-/** The columns an indicator needs from the file; the batch forms accept any object with these fields. */
-interface Bars {
-  readonly openTimeMs: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
-
 /** An indicator with its flags parsed: the CSV column names and the batch call that fills one buffer per column. */
 interface Prepared {
   readonly outputs: readonly string[];
-  run(bars: Bars, outs: Float64Array[]): void;
+  run(bars: BarColumns, outs: Float64Array[]): void;
 }
 
 interface IndicatorEntry {

@@ -1,0 +1,351 @@
+// The venue port over a ccxt exchange client: commands become ccxt calls (one at a time, in order), answers and
+// later order states become venue events, and snapshot() reads the venue's truth. The client is injected, so tests
+// drive a recorded-payload transport. Must never re-send an order on its own, nor let ccxt retry one.
+import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
+import { countFromFloat, type Lots, type Ticks } from '../../core/grid.js';
+import { moneyFromFloat, type Money } from '../../core/money.js';
+import type { Clock } from '../../core/time.js';
+import type { InstrumentSpec } from '../../domain/instrument.js';
+import type { OrderSpec } from '../../domain/order.js';
+import type { MarginMode, PositionMode, RejectCode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venue.js';
+import { fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
+import { readSnapshot } from './venue-snapshot.js';
+import { classifyError, outcomeUnknown, VenueFailure, type ClassifiedError } from './venue-failure.js';
+import { isConditional, refusalReason, type VenueProfile } from './venue-profile.js';
+
+export interface CcxtVenueOptions {
+  readonly profile: VenueProfile;
+  /** A ccxt exchange instance (keys already set, or none for public data); its transport may be replaced in tests. */
+  readonly exchange: Exchange;
+  /** The instruments this venue may trade (specs from the registry, on this profile's venue). */
+  readonly instruments: readonly InstrumentSpec[];
+  readonly clock: Clock;
+  /** Blanks secrets out of every message (see credentials.ts); identity when there are no keys. */
+  readonly redact?: (text: string) => string;
+  /** The modes the session expects; reported by snapshot() where the venue cannot be asked. */
+  readonly positionMode: PositionMode;
+  readonly marginMode: MarginMode;
+  /** After a timeout or unknown outcome: how often, and how long apart (ms), to ask for the order by client id. */
+  readonly unknownOutcome?: { readonly queries: number; readonly delayMs: number };
+  /** Waits (injected so tests do not sleep). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Told of every failure (rate limit, auth, clock skew, unknown outcome), for back-off and alerts. */
+  readonly onFailure?: (failure: VenueFailure) => void;
+}
+
+/** One order this process knows: what it is, where it is on the venue, and which of its fills were reported. */
+interface TrackedOrder {
+  readonly spec: OrderSpec;
+  readonly instrument: InstrumentSpec;
+  venueOrderId: string | undefined;
+  reportedLots: number;
+  readonly seenTradeIds: Set<string>;
+  done: boolean;
+}
+
+const DEFAULT_UNKNOWN_OUTCOME = { queries: 3, delayMs: 500 };
+
+export class CcxtVenue implements VenuePort {
+  readonly name: string;
+  readonly capabilities: VenueCapabilities;
+  private sink: VenueEventSink | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly orders = new Map<string, TrackedOrder>();
+  private readonly specs: ReadonlyMap<string, InstrumentSpec>;
+  private readonly redact: (text: string) => string;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly o: CcxtVenueOptions) {
+    this.name = o.profile.name;
+    this.capabilities = o.profile.capabilities;
+    this.specs = new Map(o.instruments.map((s) => [s.id, s]));
+    this.redact = o.redact ?? ((t) => t);
+    this.sleep = o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // ccxt retries a failed request when maxRetriesOnFailure > 0: for an order that is a duplicate in waiting.
+    o.exchange.options['maxRetriesOnFailure'] = 0;
+  }
+
+  connect(sink: VenueEventSink): void {
+    this.sink = sink;
+  }
+
+  /** Queues the command; its outcome arrives as events. Never throws for a venue refusal. */
+  send(command: VenueCommand): void {
+    this.enqueue(() => this.handle(command));
+  }
+
+  /** Resolves when every command sent so far has been handled. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Asks the venue for every working order we track and reports fills, cancels and expiries we have not seen. */
+  poll(): Promise<void> {
+    this.enqueue(async () => {
+      for (const [clientId, t] of this.orders) if (!t.done) await this.refresh(clientId, t);
+    });
+    return this.queue;
+  }
+
+  /** The venue's truth; working orders it lists are tracked from now on (so a restarted process can cancel them). */
+  async snapshot(): Promise<VenueSnapshot> {
+    const snap = await readSnapshot(this.o, (e) => this.failure(e));
+    for (const open of snap.openOrders) {
+      const instrument = this.specs.get(open.order.instrument);
+      if (instrument === undefined || this.orders.has(open.clientId)) continue;
+      this.orders.set(open.clientId, {
+        spec: open.order,
+        instrument,
+        venueOrderId: open.venueOrderId,
+        reportedLots: open.filledLots,
+        seenTradeIds: new Set(),
+        done: false,
+      });
+    }
+    return snap;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    // A bug inside a task must not wedge the queue: it is rethrown asynchronously, where the process sees it.
+    this.queue = this.queue.then(task).catch((e: unknown) => {
+      queueMicrotask(() => {
+        throw e;
+      });
+    });
+  }
+
+  private async handle(command: VenueCommand): Promise<void> {
+    switch (command.type) {
+      case 'SubmitOrder':
+        return this.submit(command.order);
+      case 'SubmitBracket':
+        // Exits must rest on the venue before an entry may fill; until this adapter places them, no entry is sent.
+        return this.reject(command.bracket.entry.clientId, 'UNSUPPORTED', `${this.name} does not place brackets yet: send the entry, then its reduce-only stop and take-profit`);
+      case 'SubmitOco':
+        for (const order of command.orders) this.reject(order.clientId, 'UNSUPPORTED', `${this.name} has no OCO orders`);
+        return;
+      case 'CancelOrder':
+        return this.cancel(command.clientId);
+      case 'ModifyOrder':
+        return this.modify(command);
+      case 'CancelAll':
+        return this.cancelAll(command.instrument);
+    }
+  }
+
+  private async submit(order: OrderSpec): Promise<void> {
+    if (this.orders.has(order.clientId)) {
+      return this.reject(order.clientId, 'DUPLICATE_CLIENT_ID', `client id ${order.clientId} was used before; every order intent needs a new one`);
+    }
+    const instrument = this.specs.get(order.instrument);
+    const refused = refusalReason(this.o.profile, order, instrument);
+    if (refused !== undefined || instrument === undefined) return this.reject(order.clientId, 'UNSUPPORTED', refused ?? 'unknown instrument');
+    const tracked: TrackedOrder = { spec: order, instrument, venueOrderId: undefined, reportedLots: 0, seenTradeIds: new Set(), done: false };
+    // Tracked before sending: from here on the client id is spent, whatever the outcome.
+    this.orders.set(order.clientId, tracked);
+    const req = toCcxtOrder(order, instrument, this.o.profile);
+    let placed: CcxtOrder;
+    try {
+      placed = await this.o.exchange.createOrder(req.symbol, req.type, req.side, req.amount, req.price, req.params);
+    } catch (e) {
+      const c = this.classify(e);
+      if (outcomeUnknown(c.meaning)) return this.resolveUnknown(order.clientId, tracked, c);
+      tracked.done = true;
+      return this.reject(order.clientId, c.meaning.kind === 'refusal' ? c.meaning.code : 'VENUE_ERROR', describe(c));
+    }
+    if (placed.id === undefined || placed.id === '') {
+      // An answer without an order id says nothing certain: ask by client id, as after a timeout.
+      const cause = { meaning: { kind: 'failure', code: 'UNKNOWN_STATE' }, venueCode: undefined, message: 'the venue answered without an order id' } as const;
+      return this.resolveUnknown(order.clientId, tracked, cause);
+    }
+    await this.accepted(order.clientId, tracked, placed);
+  }
+
+  /** After an unknown outcome the order may exist: ask by client id, a few times, and never re-send. */
+  private async resolveUnknown(clientId: string, t: TrackedOrder, cause: ClassifiedError): Promise<void> {
+    const { queries, delayMs } = this.o.unknownOutcome ?? DEFAULT_UNKNOWN_OUTCOME;
+    for (let i = 0; i < queries; i++) {
+      await this.sleep(delayMs);
+      const found = await this.fetchByClientId(clientId, t);
+      if (found !== undefined && found.id !== undefined && found.id !== '') return this.accepted(clientId, t, found);
+    }
+    t.done = true;
+    this.reject(clientId, 'VENUE_ERROR', `outcome unknown after ${describe(cause)}; the venue lists no order ${clientId} after ${queries} queries, and it is not re-sent`);
+  }
+
+  private async fetchByClientId(clientId: string, t: TrackedOrder): Promise<CcxtOrder | undefined> {
+    try {
+      // ccxt reads the client id from params; the venue order id is unknown here, so it is passed empty.
+      return await this.o.exchange.fetchOrder('', t.instrument.ccxtSymbol, { clientOrderId: clientId, ...this.o.profile.queryParams(t.spec.type) });
+    } catch (e) {
+      this.classify(e);
+      return undefined;
+    }
+  }
+
+  private async accepted(clientId: string, t: TrackedOrder, placed: CcxtOrder): Promise<void> {
+    const view = fromCcxtOrder(placed, t.instrument);
+    t.venueOrderId = view.venueOrderId;
+    this.emit({ type: 'OrderAccepted', clientId, venueOrderId: view.venueOrderId, ...this.stamp(placed) });
+    const immediate = t.spec.type === 'market' || ('timeInForce' in t.spec && t.spec.timeInForce !== 'GTC' && t.spec.timeInForce !== 'GTX');
+    // Venues acknowledge an order before it trades (Binance newOrderRespType ACK); a taking order is read back at once.
+    if (immediate && !isConditional(t.spec.type) && view.status === 'open') return this.refresh(clientId, t);
+    await this.apply(clientId, t, view, placed);
+  }
+
+  /** Reads one tracked order back and reports what changed. */
+  private async refresh(clientId: string, t: TrackedOrder): Promise<void> {
+    if (t.venueOrderId === undefined) return;
+    let o: CcxtOrder;
+    try {
+      o = await this.o.exchange.fetchOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.o.profile.queryParams(t.spec.type));
+    } catch (e) {
+      this.classify(e);
+      return;
+    }
+    await this.apply(clientId, t, fromCcxtOrder(o, t.instrument), o);
+  }
+
+  /** Reports new fills (from the venue's trades), then a terminal status. */
+  private async apply(clientId: string, t: TrackedOrder, view: OrderView, raw: CcxtOrder): Promise<void> {
+    if (view.filledLots > t.reportedLots) await this.reportFills(clientId, t, view);
+    if (t.done) return;
+    switch (view.status) {
+      case 'open':
+      case 'closed':
+        if (t.reportedLots >= t.spec.qtyLots) t.done = true;
+        return;
+      case 'canceled':
+        t.done = true;
+        return this.emit({ type: 'OrderCancelled', clientId, reason: 'cancelled on the venue', ...this.stamp(raw) });
+      case 'expired':
+        t.done = true;
+        return this.emit({ type: 'OrderExpired', clientId, reason: 'expired on the venue (IOC/FOK remainder or expiry)', ...this.stamp(raw) });
+      case 'rejected':
+        t.done = true;
+        return this.emit({ type: 'OrderCancelled', clientId, reason: 'rejected by the venue after it was accepted', ...this.stamp(raw) });
+    }
+  }
+
+  /** One OrderFilled per venue trade not yet reported, with the venue's own price, fee and liquidity. */
+  private async reportFills(clientId: string, t: TrackedOrder, view: OrderView): Promise<void> {
+    let trades: CcxtTrade[];
+    try {
+      const params = this.o.profile.orderTradesParams(view.venueOrderId);
+      const all = await this.o.exchange.fetchMyTrades(t.instrument.ccxtSymbol, undefined, undefined, params);
+      trades = all.filter((trade) => String(trade.order) === view.venueOrderId);
+    } catch (e) {
+      // Missing fills are picked up by the next poll: reportedLots has not moved.
+      this.classify(e);
+      return;
+    }
+    const sorted = [...trades].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+    for (const trade of sorted) {
+      const id = String(trade.id);
+      if (t.seenTradeIds.has(id)) continue;
+      const lots = countFromFloat(trade.amount ?? 0, t.instrument.lot, 'nearest') ?? 0;
+      const priceTicks = countFromFloat(trade.price ?? Number.NaN, t.instrument.tick, 'nearest');
+      if (lots <= 0 || priceTicks === undefined || t.reportedLots + lots > t.spec.qtyLots) continue;
+      t.seenTradeIds.add(id);
+      t.reportedLots += lots;
+      const fee: Money = moneyFromFloat(trade.fee?.cost ?? 0, 'nearest');
+      this.emit({
+        type: 'OrderFilled',
+        clientId,
+        instrument: t.instrument.id,
+        action: t.spec.action,
+        lots: lots as Lots,
+        priceTicks: priceTicks as Ticks,
+        liquidity: trade.takerOrMaker === 'maker' ? 'maker' : 'taker',
+        fee,
+        ...(t.spec.positionSide === undefined ? {} : { positionSide: t.spec.positionSide }),
+        tsVenue: trade.timestamp ?? this.o.clock.nowMs(),
+        tsLocal: this.o.clock.nowMs(),
+      });
+    }
+    if (t.reportedLots >= t.spec.qtyLots) t.done = true;
+  }
+
+  private async cancel(clientId: string): Promise<void> {
+    const t = this.orders.get(clientId);
+    if (t === undefined || t.venueOrderId === undefined || t.done) {
+      return this.emit({ type: 'CancelRejected', clientId, code: 'UNKNOWN_ORDER', reason: `${this.name} has no working order ${clientId}`, ...this.now() });
+    }
+    try {
+      const o = await this.o.exchange.cancelOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.o.profile.queryParams(t.spec.type));
+      // Fills that happened before the cancel are reported first, then the cancel itself.
+      await this.apply(clientId, t, { ...fromCcxtOrder(o, t.instrument), status: 'canceled' }, o);
+    } catch (e) {
+      const c = this.classify(e);
+      // "Unknown order" on a cancel usually means it just filled: read it back so the fills are not lost.
+      await this.refresh(clientId, t);
+      this.emit({ type: 'CancelRejected', clientId, code: c.meaning.kind === 'refusal' ? c.meaning.code : 'VENUE_ERROR', reason: describe(c), ...this.now() });
+    }
+  }
+
+  private async modify(command: Extract<VenueCommand, { type: 'ModifyOrder' }>): Promise<void> {
+    const { clientId } = command;
+    const t = this.orders.get(clientId);
+    const refuse = (code: RejectCode, reason: string): void => this.emit({ type: 'ModifyRejected', clientId, code, reason, ...this.now() });
+    if (t === undefined || t.venueOrderId === undefined || t.done) return refuse('UNKNOWN_ORDER', `${this.name} has no working order ${clientId}`);
+    if (t.spec.type !== 'limit' || command.triggerTicks !== undefined || this.o.exchange.has['editOrder'] !== true) {
+      return refuse('UNSUPPORTED', `${this.name} modifies only the price and quantity of limit orders; cancel and re-place a ${t.spec.type} order`);
+    }
+    const next: OrderSpec = { ...t.spec, qtyLots: command.qtyLots ?? t.spec.qtyLots, limitTicks: command.limitTicks ?? t.spec.limitTicks };
+    const req = toCcxtOrder(next, t.instrument, this.o.profile);
+    try {
+      const o = await this.o.exchange.editOrder(t.venueOrderId, req.symbol, req.type, req.side, req.amount, req.price, this.o.profile.queryParams(next.type));
+      this.orders.set(clientId, { ...t, spec: next, venueOrderId: String(o.id ?? t.venueOrderId) });
+      this.emit({ type: 'OrderModified', clientId, order: next, ...this.stamp(o) });
+    } catch (e) {
+      const c = this.classify(e);
+      refuse(c.meaning.kind === 'refusal' ? c.meaning.code : 'VENUE_ERROR', describe(c));
+    }
+  }
+
+  private async cancelAll(instrumentId: string): Promise<void> {
+    const instrument = this.specs.get(instrumentId);
+    if (instrument === undefined) return;
+    const variants = [{}, this.o.profile.queryParams('stop-market')].filter((p, i) => i === 0 || Object.keys(p).length > 0);
+    for (const params of variants) {
+      try {
+        await this.o.exchange.cancelAllOrders(instrument.ccxtSymbol, params);
+      } catch (e) {
+        this.classify(e);
+      }
+    }
+    for (const [clientId, t] of this.orders) if (!t.done && t.instrument.id === instrumentId) await this.refresh(clientId, t);
+  }
+
+  private classify(e: unknown): ClassifiedError {
+    const c = classifyError(e, this.o.profile.errors, this.redact);
+    if (c.meaning.kind === 'failure') this.o.onFailure?.(new VenueFailure(this.name, c));
+    return c;
+  }
+
+  private failure(e: unknown): VenueFailure {
+    return new VenueFailure(this.name, classifyError(e, this.o.profile.errors, this.redact));
+  }
+
+  private reject(clientId: string, code: RejectCode, reason: string): void {
+    this.emit({ type: 'OrderRejected', clientId, code, reason: this.redact(reason), ...this.now() });
+  }
+
+  private now(): { tsVenue: number; tsLocal: number } {
+    const ms = this.o.clock.nowMs();
+    return { tsVenue: ms, tsLocal: ms };
+  }
+
+  private stamp(o: CcxtOrder): { tsVenue: number; tsLocal: number } {
+    const local = this.o.clock.nowMs();
+    return { tsVenue: o.lastUpdateTimestamp ?? o.timestamp ?? local, tsLocal: local };
+  }
+
+  private emit(event: VenueEvent): void {
+    this.sink?.onVenueEvent(event);
+  }
+}
+
+function describe(c: ClassifiedError): string {
+  return `${c.meaning.code}${c.venueCode === undefined ? '' : ` (venue code ${c.venueCode})`}: ${c.message}`;
+}

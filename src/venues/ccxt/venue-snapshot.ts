@@ -1,0 +1,78 @@
+// Reads a venue's account truth through ccxt: wallet balance, positions, working orders (plain and conditional),
+// position and margin mode. Used at start-up and for reconciliation; must never change anything on the venue.
+import type { Balances, Exchange, Order as CcxtOrder } from 'ccxt';
+import { countFromFloat, type Lots } from '../../core/grid.js';
+import { moneyFromFloat, moneyFromText } from '../../core/money.js';
+import type { Clock } from '../../core/time.js';
+import type { InstrumentSpec } from '../../domain/instrument.js';
+import type { MarginMode, PositionMode, VenueOpenOrder, VenuePosition, VenueSnapshot } from '../venue.js';
+import { fromCcxtPosition, specFromCcxtOrder } from './order-mapping.js';
+import type { VenueFailure } from './venue-failure.js';
+import type { VenueProfile } from './venue-profile.js';
+
+export interface SnapshotSource {
+  readonly profile: VenueProfile;
+  readonly exchange: Exchange;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly clock: Clock;
+  readonly positionMode: PositionMode;
+  readonly marginMode: MarginMode;
+}
+
+/**
+ * The wallet balance of the settle asset: Binance's `walletBalance` (deposits + realised P&L - fees +/- funding,
+ * GET /fapi/v2/account assets[]) where ccxt keeps the raw answer, else ccxt's total for the asset.
+ */
+export function walletBalance(balances: Balances, settle: string): number | string {
+  const info = balances.info as { assets?: readonly { asset?: string; walletBalance?: string }[] } | undefined;
+  const raw = info?.assets?.find((a) => a.asset === settle)?.walletBalance;
+  return raw ?? balances[settle]?.total ?? 0;
+}
+
+/** Reads the snapshot; throws a VenueFailure (redacted, with its code) when the venue cannot be read. */
+export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) => VenueFailure): Promise<VenueSnapshot> {
+  const ex = src.exchange;
+  const settleAsset = src.instruments[0]?.settle ?? 'USDT';
+  try {
+    // ccxt picks the derivatives wallet by market type; without it some venues answer with the spot wallet.
+    const balances = await ex.fetchBalance({ type: 'swap' });
+    const wallet = walletBalance(balances, settleAsset);
+    const balance = (typeof wallet === 'string' ? moneyFromText(wallet, 'nearest') : undefined) ?? moneyFromFloat(Number(wallet), 'nearest');
+    const bySymbol = new Map(src.instruments.map((s) => [s.ccxtSymbol, s]));
+    const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol));
+    const positions: VenuePosition[] = [];
+    let marginMode: MarginMode | undefined;
+    for (const p of rawPositions) {
+      const spec = p.symbol === undefined ? undefined : bySymbol.get(p.symbol);
+      const pos = spec === undefined ? undefined : fromCcxtPosition(p, spec);
+      if (pos === undefined) continue;
+      positions.push(pos);
+      if (p.marginMode === 'isolated' || p.marginMode === 'cross') marginMode ??= p.marginMode;
+    }
+    const openOrders: VenueOpenOrder[] = [];
+    const conditional = src.profile.queryParams('stop-market');
+    for (const spec of src.instruments) {
+      const lists = [await ex.fetchOpenOrders(spec.ccxtSymbol)];
+      if (Object.keys(conditional).length > 0) lists.push(await ex.fetchOpenOrders(spec.ccxtSymbol, undefined, undefined, conditional));
+      for (const o of lists.flat()) {
+        const open = openOrderOf(o, spec);
+        if (open !== undefined) openOrders.push(open);
+      }
+    }
+    let positionMode = src.positionMode;
+    const first = src.instruments[0];
+    if (ex.has['fetchPositionMode'] === true && first !== undefined) {
+      positionMode = (await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way';
+    }
+    return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: marginMode ?? src.marginMode };
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
+function openOrderOf(o: CcxtOrder, spec: InstrumentSpec): VenueOpenOrder | undefined {
+  const order = specFromCcxtOrder(o, spec);
+  if (order === undefined) return undefined;
+  const filledLots = (countFromFloat(o.filled ?? 0, spec.lot, 'nearest') ?? 0) as Lots;
+  return { clientId: order.clientId, venueOrderId: String(o.id), order, filledLots };
+}

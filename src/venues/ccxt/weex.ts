@@ -1,0 +1,47 @@
+// WEEX USDT-M perpetual contracts through ccxt's weex (present in ccxt 4.5): capability map and error-code table.
+// ccxt cannot edit WEEX orders and exposes no trailing stop, so both are refused before sending.
+import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
+import { setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
+
+/** WEEX contract error codes as ccxt's weex maps them (https://www.weex.com/api-doc/contract/ErrorCodes). */
+export const WEEX_ERRORS: VenueErrorTable = {
+  '-1000': failure('UNKNOWN_STATE'), // unknown error while processing the request
+  '-1040': failure('AUTH'), // API key missing / invalid
+  '-1041': failure('AUTH'),
+  '-1042': failure('AUTH'),
+  '-1043': failure('AUTH'),
+  '-1044': failure('AUTH'),
+  '-1047': failure('AUTH'),
+  '-1049': failure('AUTH'),
+  '-1050': failure('AUTH'), // permission denied
+  '-1115': refusal('VENUE_ERROR'), // invalid time in force
+  '-1116': refusal('VENUE_ERROR'), // invalid order type
+  '-1117': refusal('VENUE_ERROR'), // invalid side
+  '-1121': refusal('UNSUPPORTED'), // invalid symbol
+  '-2007': refusal('UNSUPPORTED'), // symbol not tradable
+  '-2200': refusal('UNKNOWN_ORDER'), // order not found
+  FAILED_ORDER_NOT_FOUND: refusal('UNKNOWN_ORDER'),
+};
+
+export const weexProfile: VenueProfile = {
+  name: 'weex',
+  ccxtId: 'weex',
+  venueId: 'WEEX',
+  capabilities: {
+    orderTypes: setOf('market', 'limit', 'stop-market', 'stop-limit', 'take-profit-market', 'take-profit-limit'),
+    timeInForce: setOf('GTC', 'IOC', 'FOK', 'GTX'),
+    reduceOnly: true,
+    positionModes: setOf('one-way', 'hedge'),
+    marginModes: setOf('isolated', 'cross'),
+    brackets: 'emulated',
+    clientOrderIds: true,
+  },
+  clientIdPattern: /^[A-Za-z0-9_-]{1,36}$/,
+  errors: WEEX_ERRORS,
+  sources: ['https://www.weex.com/api-doc/contract/Transaction_API/PlaceOrder', 'https://www.weex.com/api-doc/contract/ErrorCodes'],
+  trades: (spec) => spec.venue === 'WEEX' && spec.contractType === 'linear',
+  triggerParams: (kind, _action, triggerPrice) => unifiedTriggerParams(kind, triggerPrice),
+  legParams: unifiedLegParams,
+  queryParams: () => ({}),
+  orderTradesParams: () => ({}),
+};
