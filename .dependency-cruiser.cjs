@@ -1,5 +1,5 @@
 // The layer rule from STYLE.md: arrows point down only.
-// core <- domain <- risk/indicators <- engine/venues <- backtest/journal/reports <- apps
+// core <- domain <- risk/indicators <- engine/venues <- backtest/live/journal/reports <- apps
 /** @type {import('dependency-cruiser').IConfiguration} */
 const layer = (from, allowed) => ({
   name: `layer-${from}`,
@@ -24,6 +24,7 @@ module.exports = {
     layer('strategies', ['core', 'domain', 'risk', 'indicators', 'engine']),
     layer('backtest', ['core', 'domain', 'risk', 'indicators', 'data', 'venues', 'engine', 'strategies']),
     layer('journal', ['core', 'domain', 'engine']),
+    layer('live', ['core', 'domain', 'risk', 'indicators', 'data', 'venues', 'engine', 'strategies', 'journal', 'reports']),
     layer('reports', ['core', 'domain', 'risk', 'indicators', 'data', 'engine', 'journal']),
     {
       name: 'engine-sees-only-the-venue-port',

@@ -129,7 +129,7 @@ export class OrderTracker {
   }
 
   private sweep(): void {
-    for (const [id, t] of this.orders) if (isTerminal(t.state.status)) this.orders.delete(id);
+    for (const t of this.orders.values()) if (isTerminal(t.state.status)) this.orders.delete(t.state.spec.clientId);
     this.ended = 0;
   }
 }

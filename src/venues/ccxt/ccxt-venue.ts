@@ -8,6 +8,7 @@ import type { Clock } from '../../core/time.js';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { MarginMode, PositionMode, RejectCode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venue.js';
+import { BracketKeeper } from './bracket-keeper.js';
 import { fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
 import { readSnapshot } from './venue-snapshot.js';
 import { classifyError, outcomeUnknown, VenueFailure, type ClassifiedError } from './venue-failure.js';
@@ -54,6 +55,7 @@ export class CcxtVenue implements VenuePort {
   private readonly specs: ReadonlyMap<string, InstrumentSpec>;
   private readonly redact: (text: string) => string;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly keeper: BracketKeeper;
 
   constructor(private readonly o: CcxtVenueOptions) {
     this.name = o.profile.name;
@@ -63,6 +65,17 @@ export class CcxtVenue implements VenuePort {
     this.sleep = o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     // ccxt retries a failed request when maxRetriesOnFailure > 0: for an order that is a duplicate in waiting.
     o.exchange.options['maxRetriesOnFailure'] = 0;
+    this.keeper = new BracketKeeper({
+      place: async (spec) => {
+        await this.submit(spec);
+        return this.orders.get(spec.clientId)?.venueOrderId !== undefined;
+      },
+      cancel: (id) => this.cancel(id),
+      deliver: (e) => this.sink?.onVenueEvent(e),
+      schedule: (task) => this.enqueue(task),
+      refusal: (spec) => refusalReason(o.profile, spec, this.specs.get(spec.instrument)),
+      nowMs: () => o.clock.nowMs(),
+    });
   }
 
   connect(sink: VenueEventSink): void {
@@ -74,8 +87,24 @@ export class CcxtVenue implements VenuePort {
     this.enqueue(() => this.handle(command));
   }
 
-  /** Resolves when every command sent so far has been handled. */
-  idle(): Promise<void> {
+  /** Resolves when every command sent so far, and every protective-exit change they caused, has been handled. */
+  async idle(): Promise<void> {
+    let seen: Promise<void> | undefined;
+    while (seen !== this.queue) {
+      seen = this.queue;
+      await seen;
+    }
+  }
+
+  /**
+   * Reads one order back now (e.g. on a user-data-stream ORDER_TRADE_UPDATE naming its client id), so fills and
+   * state changes arrive faster than the next poll. Unknown client ids are ignored.
+   */
+  refreshOrder(clientId: string): Promise<void> {
+    this.enqueue(async () => {
+      const t = this.orders.get(clientId);
+      if (t !== undefined && !t.done) await this.refresh(clientId, t);
+    });
     return this.queue;
   }
 
@@ -118,17 +147,22 @@ export class CcxtVenue implements VenuePort {
     switch (command.type) {
       case 'SubmitOrder':
         return this.submit(command.order);
-      case 'SubmitBracket':
-        // Exits must rest on the venue before an entry may fill; until this adapter places them, no entry is sent.
-        return this.reject(command.bracket.entry.clientId, 'UNSUPPORTED', `${this.name} does not place brackets yet: send the entry, then its reduce-only stop and take-profit`);
-      case 'SubmitOco':
-        for (const order of command.orders) this.reject(order.clientId, 'UNSUPPORTED', `${this.name} has no OCO orders`);
+      case 'SubmitBracket': {
+        // Emulated: the entry goes out; its fills make the keeper place and resize the reduce-only exits.
+        const b = command.bracket;
+        const problem = this.keeper.problem(b);
+        if (problem === undefined) return this.keeper.submitBracket(b);
+        for (const x of [b.entry, b.stopLoss, b.takeProfit]) if (x !== undefined) this.reject(x.clientId, 'UNSUPPORTED', problem);
         return;
+      }
+      case 'SubmitOco':
+        return this.keeper.submitOco(command.orders);
       case 'CancelOrder':
-        return this.cancel(command.clientId);
+        return this.keeper.ownsExit(command.clientId) ? this.keeper.withdraw(command.clientId) : this.cancel(command.clientId);
       case 'ModifyOrder':
-        return this.modify(command);
+        return this.keeper.ownsExit(command.clientId) ? this.keeper.modify(command) : this.modify(command);
       case 'CancelAll':
+        this.keeper.closeInstrument(command.instrument);
         return this.cancelAll(command.instrument);
     }
   }
@@ -342,6 +376,7 @@ export class CcxtVenue implements VenuePort {
   }
 
   private emit(event: VenueEvent): void {
+    if (this.keeper.route(event)) return;
     this.sink?.onVenueEvent(event);
   }
 }

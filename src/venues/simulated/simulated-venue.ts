@@ -20,6 +20,7 @@ import type {
   VenueSnapshot,
 } from '../venue.js';
 import { BarFillModel, type TickBarColumns } from './bar-fill-model.js';
+import { ClientIdMap } from './client-id-map.js';
 import { QuoteFillModel, type TickQuoteColumns } from './quote-fill-model.js';
 import { SimAccount, type AccountMetrics, type AccountTotals } from './sim-account.js';
 import { SimCommands } from './sim-commands.js';
@@ -62,12 +63,12 @@ export class SimulatedVenue implements VenuePort {
   private readonly commands: SimCommands;
   private readonly translator: SimEventTranslator;
   private readonly liquidator: SimLiquidator;
-  private readonly active = new Map<string, OrderRecord>();
+  private readonly active = new ClientIdMap<OrderRecord>();
   /**
    * Client ids of orders queued or working and their market: a cancel sent before its order arrives finds the
    * market, and a second order with an id still in use is refused (Binance: unique among open orders).
    */
-  private readonly live = new Map<string, SimMarket>();
+  private readonly live = new ClientIdMap<SimMarket>();
   /** Commands refused before they reach a market (unknown instrument, reused client id), answered at the next event. */
   private orphans: { readonly command: VenueCommand; readonly code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER'; readonly reason: string }[] = [];
   private sink: VenueEventSink | undefined;
@@ -337,14 +338,12 @@ export class SimulatedVenue implements VenuePort {
   private marketOf(command: VenueCommand): SimMarket | undefined {
     switch (command.type) {
       case 'SubmitOrder':
-        return this.claim(command, command.order.instrument, command.order.clientId);
+        return this.claim(command, command.order.instrument, command.order.clientId, undefined, undefined);
       case 'SubmitOco':
-        return command.orders.length === 0 ? undefined : this.claim(command, command.orders[0]!.instrument, ...command.orders.map((o) => o.clientId));
+        return command.orders.length === 0 ? undefined : this.claimAll(command, command.orders[0]!.instrument, command.orders.map((o) => o.clientId));
       case 'SubmitBracket': {
         const b = command.bracket;
-        return b.takeProfit === undefined
-          ? this.claim(command, b.entry.instrument, b.entry.clientId, b.stopLoss.clientId)
-          : this.claim(command, b.entry.instrument, b.entry.clientId, b.takeProfit.clientId, b.stopLoss.clientId);
+        return this.claim(command, b.entry.instrument, b.entry.clientId, b.takeProfit?.clientId, b.stopLoss.clientId);
       }
       case 'ModifyOrder':
       case 'CancelOrder':
@@ -355,13 +354,25 @@ export class SimulatedVenue implements VenuePort {
   }
 
   /** The market of a submission, reserving its client ids; undefined (answered later) when refused. */
-  private claim(command: VenueCommand, instrument: string, ...clientIds: string[]): SimMarket | undefined {
+  private claimAll(command: VenueCommand, instrument: string, clientIds: readonly string[]): SimMarket | undefined {
     const m = this.byInstrument.get(instrument);
     if (m === undefined) return this.orphan(command, 'UNSUPPORTED', `instrument ${instrument} is not traded on this simulated venue`);
     for (const id of clientIds) {
       if (this.live.has(id)) return this.orphan(command, 'DUPLICATE_CLIENT_ID', `client id ${id} belongs to an order still queued or working`);
     }
     for (const id of clientIds) this.live.set(id, m);
+    return m;
+  }
+
+  /** `claimAll` for up to three ids (a single order or a bracket), without building an array per command. */
+  private claim(command: VenueCommand, instrument: string, a: string, b: string | undefined, c: string | undefined): SimMarket | undefined {
+    const m = this.byInstrument.get(instrument);
+    if (m === undefined) return this.orphan(command, 'UNSUPPORTED', `instrument ${instrument} is not traded on this simulated venue`);
+    const taken = this.live.has(a) ? a : b !== undefined && this.live.has(b) ? b : c !== undefined && this.live.has(c) ? c : undefined;
+    if (taken !== undefined) return this.orphan(command, 'DUPLICATE_CLIENT_ID', `client id ${taken} belongs to an order still queued or working`);
+    this.live.set(a, m);
+    if (b !== undefined) this.live.set(b, m);
+    if (c !== undefined) this.live.set(c, m);
     return m;
   }
 
