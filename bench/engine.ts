@@ -1,8 +1,11 @@
 // Speed of the full backtest engine (strategy API, order objects, bracket, fees, funding and liquidation checks, event
 // log kept) on real BTCUSDT 1m bars tiled to ~1 M and ~5 M, against a bare typed-array loop of the same rules and
-// grademark 0.3 (npm) in the same run; median of 5 runs; every implementation is checked trade for trade.
+// grademark 0.3 (npm) in the same run; median of 5 runs; every implementation is checked trade for trade. Then the
+// engine's cost per trade (from the two EMA pairs) and its allocation per bar and per trade (V8's sampling heap
+// profiler, collected objects included).
 // Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/engine.js   (BENCH_RUNS, BENCH_SIZES to change)
 import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,8 @@ import type { Money } from '../src/core/money.js';
 import { loadRegistry } from '../src/data/spec-files.js';
 import { Engine, type EngineBars } from '../src/engine/engine.js';
 import type { StrategyDefinition } from '../src/engine/strategy.js';
+import { z } from 'zod';
+import { defineStrategy } from '../src/engine/strategy.js';
 import emaCross from '../src/strategies/ema-cross.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 
@@ -96,8 +101,32 @@ function loadTiled(target: number): Input {
   return { bars, fundingTimeMs, fundingRate };
 }
 
+/**
+ * A strategy that reads every field of every bar and never trades: what the engine and the venue allocate per bar,
+ * without any strategy's own garbage.
+ */
+const barReader = defineStrategy({
+  name: 'bar-reader',
+  params: z.object({}),
+  data: { bars: '1m' },
+  create() {
+    // In a typed array: a float kept in a closure variable is boxed on every write (an allocation of its own).
+    const checksum = new Float64Array(1);
+    return {
+      onBar(bar) {
+        checksum[0]! += bar.index + bar.openTimeMs + bar.closeTimeMs + bar.open + bar.high + bar.low + bar.close + bar.volume;
+        if (checksum[0] === -1) throw new Error('unreachable: keeps the sum alive');
+      },
+    };
+  },
+});
+
 /** The full engine: SimulatedVenue + Engine + the built-in ema-cross, as `microfut backtest` runs it. */
 function runMicrofut(input: Input, p: Periods): Trades {
+  return runEngine(input, emaCross as unknown as StrategyDefinition, { fast: p.fast, slow: p.slow, tpPct: 0.2, slPct: 0.15, notional: 1000, sides: 'both' });
+}
+
+function runEngine(input: Input, strategy: StrategyDefinition, params: Readonly<Record<string, unknown>>): Trades {
   // Funding is checked every bar (the history is given) but charged off, so every implementation has the same P&L.
   const venue = new SimulatedVenue({ instruments: [{ spec: SPEC, funding: { timeMs: input.fundingTimeMs, rate: input.fundingRate } }], config: { funding: 'off', startingBalance: START_USDT } });
   const engine = new Engine({
@@ -105,8 +134,8 @@ function runMicrofut(input: Input, p: Periods): Trades {
     instruments: [SPEC],
     bars: input.bars,
     barIntervalMs: 60_000,
-    strategy: emaCross as unknown as StrategyDefinition,
-    params: { fast: p.fast, slow: p.slow, tpPct: 0.2, slPct: 0.15, notional: 1000, sides: 'both' },
+    strategy,
+    params,
     startingBalance: (Number(START_USDT) * 1e8) as Money,
     seed: 1,
     runId: 'bench',
@@ -355,6 +384,41 @@ async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUN
 
 const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
 
+/** A node of V8's sampling heap profile: bytes sampled at one allocation site, and its callees. */
+interface SampledNode {
+  readonly selfSize: number;
+  readonly children: readonly SampledNode[];
+}
+
+const sampledBytes = (n: SampledNode): number => n.children.reduce((sum, c) => sum + sampledBytes(c), n.selfSize);
+
+/**
+ * Bytes `fn` allocates on the JS heap, garbage included: V8's sampling heap profiler (one sample per 512 bytes on
+ * average, scaled to an estimate) with objects collected by minor and major GCs kept in the profile.
+ */
+async function allocatedBytes(fn: () => unknown): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
+    fn();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    return sampledBytes(profile.head as SampledNode);
+  } finally {
+    session.disconnect();
+  }
+}
+
+/**
+ * The engine's marginal cost of a trade and of a bar from two runs over the same bars with different trade counts:
+ * time (or bytes) = perBar x bars + perTrade x trades, solved for both.
+ */
+function perBarAndTrade(bars: number, a: { readonly total: number; readonly trades: number }, b: { readonly total: number; readonly trades: number }): { perTrade: number; perBar: number } {
+  const perTrade = (a.total - b.total) / (a.trades - b.trades);
+  return { perTrade, perBar: (b.total - perTrade * b.trades) / bars };
+}
+
 async function main(): Promise<void> {
   if (new SimulatedVenue({ instruments: [{ spec: SPEC }] }).capabilities.bracketExitsFromFill !== true) {
     throw new Error('the bare loop prices bracket exits from the fill: the simulated venue must declare bracketExitsFromFill');
@@ -363,6 +427,7 @@ async function main(): Promise<void> {
   console.log(`median of ${RUNS} runs after one warm-up; node ${process.version}\n`);
   console.log('| bars | strategy | implementation | bars/s | trades | net P&L (USDT) | agrees trade for trade |');
   console.log('| ---: | --- | --- | ---: | ---: | ---: | --- |');
+  const engineRuns: { bars: number; fast: number; seconds: number; trades: number }[] = [];
   for (const size of SIZES) {
     const input = loadTiled(size);
     const n = input.bars.length;
@@ -375,6 +440,7 @@ async function main(): Promise<void> {
         console.log(`| ${n} | ${label} | ${name} | ${fmtRate(m.barsPerSecond)} | ${m.trades.count} | ${m.trades.netUsdt.toFixed(2)} | ${agree} |`);
       row('bare typed-array loop, microfut rules', bare, 'reference');
       row('**microfut full engine** (venue + engine + ema-cross)', engine, firstDifference(engine.trades, bare.trades) ?? 'yes');
+      engineRuns.push({ bars: n, fast: p.fast, seconds: n / engine.barsPerSecond, trades: engine.trades.count });
       row('bare typed-array loop, grademark rules', bareG, 'reference for grademark');
       if (n <= 2_000_000 || process.env.BENCH_GRADEMARK_ALL === '1') {
         const grade = await measure(n, () => runGrademark(input, p), n <= 2_000_000 ? RUNS : 1);
@@ -383,6 +449,36 @@ async function main(): Promise<void> {
       }
     }
   }
+  console.log('');
+  for (const size of new Set(engineRuns.map((r) => r.bars))) {
+    const [a, b] = engineRuns.filter((r) => r.bars === size);
+    if (a === undefined || b === undefined) continue;
+    const cost = perBarAndTrade(size, { total: a.seconds, trades: a.trades }, { total: b.seconds, trades: b.trades });
+    console.log(`engine cost at ${size} bars (from the two EMA pairs' medians): ${(cost.perTrade * 1e6).toFixed(2)} µs per round trip, ${(cost.perBar * 1e9).toFixed(1)} ns per bar`);
+  }
+  const allocInput = loadTiled(1_000_000);
+  const allocs: { total: number; trades: number }[] = [];
+  for (const p of SCENARIOS) {
+    runMicrofut(allocInput, p);
+    let trades = 0;
+    const bytes = await allocatedBytes(() => (trades = runMicrofut(allocInput, p).count));
+    allocs.push({ total: bytes, trades });
+    console.log(`allocated in one ${allocInput.bars.length}-bar engine run, EMA ${p.fast}/${p.slow} (${trades} trades): ${(bytes / 1048576).toFixed(1)} MiB`);
+  }
+  const alloc = perBarAndTrade(allocInput.bars.length, allocs[0]!, allocs[1]!);
+  console.log(`allocation per round trip (orders, events, states, the trip record; from the two runs): ${(alloc.perTrade / 1024).toFixed(1)} KiB`);
+  // A run's fixed cost (config, venue and engine set-up) cancels out between a one-lap and a 14-lap run.
+  const oneLap = loadTiled(1);
+  const quietBytes = async (input: Input): Promise<number> => {
+    const quiet = (): number => runEngine(input, barReader as unknown as StrategyDefinition, {}).count;
+    quiet();
+    return allocatedBytes(quiet);
+  };
+  const small = await quietBytes(oneLap);
+  const large = await quietBytes(allocInput);
+  console.log(
+    `allocation per bar on the steady path (a strategy reading every bar field, no orders; difference of a ${oneLap.bars.length}- and a ${allocInput.bars.length}-bar run): ${((large - small) / (allocInput.bars.length - oneLap.bars.length)).toFixed(2)} bytes (run set-up ${(small / 1024).toFixed(0)} KiB)`,
+  );
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) {
     const input = loadTiled(1_000_000);

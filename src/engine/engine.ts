@@ -96,6 +96,9 @@ export class Engine implements VenueEventSink, OrderDesk {
   private readonly handlers: StrategyHandlers;
   private readonly barView = new MutableBar();
   private readonly tradeView = new MutableTrade();
+  /** The argument lists of the strategy's onBar and onTrade: the views, made once. */
+  private readonly barArgs: readonly [MutableBar] = [this.barView];
+  private readonly tradeArgs: readonly [MutableTrade] = [this.tradeView];
   private readonly venuePricesExits: boolean;
   /** Bars completed: also the index of the bar the venue is processing when its events arrive. */
   private barsDone = 0;
@@ -143,9 +146,10 @@ export class Engine implements VenueEventSink, OrderDesk {
    * records equity, fires a due timer, then runs the strategy's onBar. The steady path allocates nothing.
    */
   onBar(i: number): void {
-    // Kept small on purpose: V8 inlines this method and the strategy's onBar into the driver's loop under one
-    // budget of bytecode, and what does not fit (typically the strategy's indicator updates) is called out of line,
-    // boxing every float it passes or returns. Work for held positions lives in `valueHeldBar`.
+    // The strategy is called through Reflect.apply with a reused argument list, a call V8 does not inline: its
+    // onBar is then optimised on its own, with the whole inlining budget for its indicator updates. Inlined into
+    // the driver's loop, it shares one budget with this method and the venue, and whatever does not fit (typically
+    // `ema.add`) is called out of line, boxing every float it passes or returns: an allocation per bar.
     const b = this.bars;
     const v = this.barView;
     v.index = i;
@@ -163,7 +167,7 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.barsDone = i + 1;
     if (this.timerAtMs <= this.nowMs) this.fireTimer();
     const h = this.handlers;
-    if (h.onBar !== undefined) h.onBar(v);
+    if (h.onBar !== undefined) Reflect.apply(h.onBar, h, this.barArgs);
   }
 
   /** A bar closed while a position is held: the open trips' excursions at its extremes, and equity at its close. */
@@ -186,7 +190,8 @@ export class Engine implements VenueEventSink, OrderDesk {
     v.qty = trades.qty[j]!;
     v.isBuyerMaker = trades.isBuyerMaker[j] === 1;
     this.nowMs = v.timeMs;
-    h.onTrade(v);
+    // Not inlined, for the reason given in onBar.
+    Reflect.apply(h.onTrade, h, this.tradeArgs);
   }
 
   /** Ends the run after `bars` bars: reports open positions apart (valued at the last close). */

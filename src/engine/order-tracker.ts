@@ -62,14 +62,9 @@ export class VenueInconsistencyError extends InvariantError {
   }
 }
 
-/** Terminal orders kept in the map before one sweep removes them (deleting one by one would shrink it each time). */
-const SWEEP_AFTER = 64;
-
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
   private working = 0;
-  /** Terminal orders still in `orders`: invisible to every method, swept out in batches. */
-  private ended = 0;
 
   /** Number of working (non-terminal) orders. */
   get workingCount(): number {
@@ -78,17 +73,11 @@ export class OrderTracker {
 
   /** The order while it is working; undefined once it is terminal or when it was never added. */
   get(clientId: string): TrackedOrder | undefined {
-    const t = this.orders.get(clientId);
-    return t === undefined || isTerminal(t.state.status) ? undefined : t;
+    return this.orders.get(clientId);
   }
 
   add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = NO_LINKS): TrackedOrder {
-    const known = this.orders.get(spec.clientId);
-    if (known !== undefined) {
-      if (!isTerminal(known.state.status)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
-      this.orders.delete(spec.clientId);
-      this.ended--;
-    }
+    if (this.orders.has(spec.clientId)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
     const t = new TrackedOrder(spec, instrumentIndex, role, tag, links);
     this.orders.set(spec.clientId, t);
     this.working++;
@@ -101,14 +90,14 @@ export class OrderTracker {
    * VenueInconsistencyError for an unknown or already terminal order, or a transition the table refuses.
    */
   apply(clientId: string, event: OrderEvent): TrackedOrder {
-    const t = this.get(clientId);
+    const t = this.orders.get(clientId);
     if (t === undefined) throw new VenueInconsistencyError(clientId, `a ${event.kind} event for an order that is unknown or already terminal`);
     return this.applyTo(t, event);
   }
 
   /**
-   * `apply` for an order the caller already holds from `get` (one map lookup per event instead of two). The event
-   * object is read, never kept, so callers may reuse one per kind.
+   * `apply` for a working order the caller already holds from `get` (one map lookup per event instead of two). The
+   * event object is read, never kept, so callers may reuse one per kind.
    */
   applyTo(t: TrackedOrder, event: OrderEvent): TrackedOrder {
     const next = applyOrderEvent(t.state, event);
@@ -116,21 +105,14 @@ export class OrderTracker {
     t.state = next.value;
     if (isTerminal(t.state.status)) {
       this.working--;
-      if (++this.ended >= SWEEP_AFTER) this.sweep();
+      this.orders.delete(t.state.spec.clientId);
     }
     return t;
   }
 
   /** The working orders (allocates: for the strategy's `open()` and for cancelAll). */
   workingOrders(): TrackedOrder[] {
-    const out: TrackedOrder[] = [];
-    for (const t of this.orders.values()) if (!isTerminal(t.state.status)) out.push(t);
-    return out;
-  }
-
-  private sweep(): void {
-    for (const t of this.orders.values()) if (isTerminal(t.state.status)) this.orders.delete(t.state.spec.clientId);
-    this.ended = 0;
+    return [...this.orders.values()];
   }
 }
 

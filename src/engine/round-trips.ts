@@ -45,6 +45,9 @@ export class RoundTripBuilder {
   private maeUnits = 0;
   private mfeUnits = 0;
   private info: EntryInfo = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined };
+  /** The last size formatted for `maxContracts` (undefined before the first trip) and its text. */
+  private lastLots: number | undefined = undefined;
+  private lastContracts = '';
 
   constructor(
     private readonly spec: InstrumentSpec,
@@ -147,7 +150,7 @@ export class RoundTripBuilder {
       entryPrice: this.price(entryTicks),
       exitPrice: this.price(exitTickLots / exitLots),
       maxLots: this.maxLots,
-      maxContracts: formatCount(this.maxLots, this.spec.lot),
+      maxContracts: this.contractsText(this.maxLots),
       entries: this.entries,
       exits: this.exits,
       grossPnl: gross as Money,
@@ -163,6 +166,15 @@ export class RoundTripBuilder {
       mfe: unitsToMoney(Math.max(0, this.mfeUnits), 'nearest'),
       barsHeld: bar - this.entryBar,
     };
+  }
+
+  /** `formatCount` of lots, remembering the last one: fixed-notional strategies repeat the same size trip after trip. */
+  private contractsText(lots: number): string {
+    if (lots !== this.lastLots) {
+      this.lastLots = lots;
+      this.lastContracts = formatCount(lots, this.spec.lot);
+    }
+    return this.lastContracts;
   }
 
   /** A price in ticks as a float: dividing by the power of ten (not multiplying by the float step) keeps grid prices exact (1034567 -> 103456.7). */

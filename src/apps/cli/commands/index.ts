@@ -15,6 +15,9 @@ import { registerCompare } from './compare.js';
 import { registerFakex } from './fakex.js';
 import { registerReview } from './review.js';
 import { registerDemo } from './demo.js';
+import { registerPaper } from './paper.js';
+import { registerLive } from './live.js';
+import { registerFlatten } from './flatten.js';
 
 export function registerCommands(program: Command): void {
   void program;
@@ -34,4 +37,7 @@ export function registerCommands(program: Command): void {
   registerFakex(program);
   registerReview(program);
   registerDemo(program);
+  registerPaper(program);
+  registerLive(program);
+  registerFlatten(program);
 }

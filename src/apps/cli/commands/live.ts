@@ -1,0 +1,103 @@
+// `microfut live`: the strategy on a real venue with real orders, behind pre-flight and the risk guard, journaled
+// with power-loss durability. Wiring only (src/live/live-run.ts). Must never print a key or start without the
+// explicit confirmation flag.
+import type { Command } from 'commander';
+import { InputError } from '../../../core/errors.js';
+import { moneyFromText, type Money } from '../../../core/money.js';
+import { durationMs, guardLimits, sessionOptions, type SessionFlags } from './paper.js';
+
+interface LiveFlags extends SessionFlags {
+  readonly keyFile?: string;
+  readonly iUnderstandThisTradesRealMoney?: boolean;
+  readonly run?: string;
+  readonly positionMode: string;
+  readonly marginMode: string;
+  readonly minBalance: string;
+  readonly pollMs: string;
+}
+
+export function registerLive(program: Command): void {
+  sessionOptions(program.command('live').description('trade a strategy for real on the venue: pre-flight, risk guard, journal; resume after a crash with --run'))
+    .option('--key-file <file>', 'JSON key file readable only by you (chmod 600); default: MICROFUT_<VENUE>_API_KEY / _API_SECRET')
+    .option('--i-understand-this-trades-real-money', 'required: confirms that orders go to the real venue')
+    .option('--run <id>', 'resume this live run after a crash or kill (client ids continue, working orders are adopted)')
+    .option('--position-mode <m>', 'expected position mode on the venue: one-way or hedge', 'one-way')
+    .option('--margin-mode <m>', 'expected margin mode on the venue: cross or isolated', 'cross')
+    .option('--min-balance <amount>', 'pre-flight: least wallet balance in the settle asset', '10')
+    .option('--poll-ms <ms>', 'how often the venue is asked for order states and fills', '1000')
+    .action(async (flags: LiveFlags) => runLive(flags));
+}
+
+async function runLive(f: LiveFlags): Promise<void> {
+  if (f.iUnderstandThisTradesRealMoney !== true) {
+    throw new InputError('MISSING_OPTION', '--i-understand-this-trades-real-money', 'live trading sends real orders and was not confirmed', 'add --i-understand-this-trades-real-money, or use `microfut paper` to rehearse');
+  }
+  if (f.positionMode !== 'one-way' && f.positionMode !== 'hedge') throw new InputError('INVALID_OPTION', '--position-mode', `"${f.positionMode}" is not a position mode`, 'use one-way or hedge');
+  if (f.marginMode !== 'cross' && f.marginMode !== 'isolated') throw new InputError('INVALID_OPTION', '--margin-mode', `"${f.marginMode}" is not a margin mode`, 'use cross or isolated');
+  const { loadRegistry } = await import('../../../data/spec-files.js');
+  const { loadStrategy } = await import('../../../backtest/strategy-loader.js');
+  const { paramTexts, parseParams } = await import('../../../engine/strategy-params.js');
+  const { openJournalDb, resolveJournalPath } = await import('../../../journal/journal-db.js');
+  const { loadCredentials } = await import('../../../venues/ccxt/credentials.js');
+  const { createLiveVenue } = await import('../../../live/live-venue.js');
+  const { startLive } = await import('../../../live/live-run.js');
+  const { binanceWsBase } = await import('../../../live/trade-stream.js');
+  if (f.venue !== 'binanceusdm') throw new InputError('INVALID_OPTION', '--venue', `live market data is wired for binanceusdm only, not ${f.venue}`, 'use --venue binanceusdm; other venues trade through `flatten` and the library for now');
+  const credentials = loadCredentials(f.venue, { ...(f.keyFile === undefined ? {} : { keyFile: f.keyFile }), env: process.env });
+  if (credentials === undefined) throw new InputError('MISSING_OPTION', '--key-file', `no API keys for ${f.venue}`, 'set MICROFUT_BINANCEUSDM_API_KEY and _API_SECRET, or pass --key-file (chmod 600)');
+  const spec = loadRegistry().get(f.instrument);
+  const loaded = await loadStrategy(f.strategy);
+  const params = parseParams(loaded.definition.params, paramTexts(f.param));
+  const minBalance = moneyFromText(f.minBalance);
+  if (minBalance === undefined) throw new InputError('INVALID_OPTION', '--min-balance', `"${f.minBalance}" is not an amount`, 'give an amount such as 10');
+  const limits = guardLimits(f);
+  const clock = { nowMs: () => Date.now() as never };
+  const log = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
+  const { venue, redact } = createLiveVenue({
+    venue: f.venue,
+    ...(f.baseUrl === undefined ? {} : { baseUrl: f.baseUrl }),
+    credentials,
+    instruments: [spec],
+    clock,
+    positionMode: f.positionMode,
+    marginMode: f.marginMode,
+    onFailure: (failure) => log(`venue failure ${failure.code}: ${failure.message}`),
+  });
+  const { file, inputName } = resolveJournalPath(f.journal);
+  const journal = openJournalDb(file, { create: true, inputName, durability: 'power-loss' });
+  try {
+    const handle = await startLive({
+      spec,
+      strategy: loaded.definition,
+      params,
+      venue,
+      venueName: f.venue,
+      journal,
+      ...(f.run === undefined ? {} : { resumeRunId: f.run }),
+      wsBase: binanceWsBase(f.baseUrl),
+      limits,
+      leverage: Number(f.leverage),
+      positionMode: f.positionMode,
+      marginMode: f.marginMode,
+      minBalance: minBalance as Money,
+      replaySpeed: Number(f.replaySpeed),
+      durationMs: durationMs(f.duration),
+      pollMs: Number(f.pollMs),
+      clock,
+      config: { strategy: f.strategy, instrument: f.instrument, venue: f.venue, params, limits, baseUrl: f.baseUrl ?? null },
+      redact,
+      log,
+    });
+    process.stdout.write(`live run ${handle.runId}: ${loaded.definition.name} on ${spec.id} (${f.venue}); journal ${file}; resume with --run ${handle.runId}\n`);
+    const onSignal = (): void => void handle.stop();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const result = await handle.done;
+    process.stdout.write(`finished ${handle.runId}: ${result.bars} bars, ${result.trips.length} round trips, ${handle.session.guarded.denials.length} orders refused by the risk guard\n`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new Error(redact(e instanceof Error ? e.message : String(e)));
+  } finally {
+    journal.close();
+  }
+}

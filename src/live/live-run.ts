@@ -1,0 +1,154 @@
+// Composition of a live session: the real venue port (CcxtVenue), pre-flight against the account, the guarded
+// engine on live trades, the venue polled on a timer, the journal with power-loss durability. A run id given again
+// resumes that run: its client ids continue from the journal and the venue's working orders are adopted.
+// Must never send an order before pre-flight passed, nor print a key.
+import { InputError } from '../core/errors.js';
+import type { Money } from '../core/money.js';
+import type { Clock } from '../core/time.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
+import type { EngineResult } from '../engine/engine.js';
+import type { StrategyDefinition } from '../engine/strategy.js';
+import { intervalToMs } from '../data/verify.js';
+import type { JournalDb } from '../journal/journal-db.js';
+import { JournalWriter } from '../journal/journal-writer.js';
+import type { GuardLimits } from '../risk/guard.js';
+import type { CcxtVenue } from '../venues/ccxt/ccxt-venue.js';
+import type { MarginMode, PositionMode } from '../venues/venue.js';
+import { continueIds } from './journal-ids.js';
+import { preflight } from './preflight.js';
+import { LiveSession } from './session.js';
+import { openTradeStream } from './trade-stream.js';
+
+export interface LiveRunOptions {
+  readonly spec: InstrumentSpec;
+  readonly strategy: StrategyDefinition;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly venue: CcxtVenue;
+  readonly venueName: string;
+  readonly journal: JournalDb;
+  /** Resume this run (after a crash or kill) instead of starting a new one. */
+  readonly resumeRunId?: string;
+  readonly wsBase: string;
+  readonly limits: GuardLimits;
+  readonly leverage: number;
+  readonly positionMode: PositionMode;
+  readonly marginMode: MarginMode;
+  readonly minBalance: Money;
+  readonly replaySpeed: number;
+  readonly durationMs: number;
+  readonly pollMs: number;
+  readonly clock: Clock;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly redact: (text: string) => string;
+  readonly log: (line: string) => void;
+}
+
+export interface LiveHandle {
+  readonly runId: string;
+  readonly session: LiveSession;
+  stop(): Promise<EngineResult>;
+  readonly done: Promise<EngineResult>;
+}
+
+const CAPACITY_BARS = 7 * 24 * 60 + 1;
+
+/** Pre-flight, then the session. Throws InputError (nothing sent, nothing journaled) when pre-flight fails. */
+export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
+  const snap = await o.venue.snapshot();
+  const problems = preflight(snap, { venue: o.venueName, instrument: o.spec.id, positionMode: o.positionMode, marginMode: o.marginMode, minBalance: o.minBalance, adopt: o.resumeRunId !== undefined });
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    throw new InputError('CONFLICTING_OPTIONS', `${o.venueName} ${p.check}`, `is ${p.found}, expected ${p.expected}${problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1).map((x) => x.check).join(', ')})` : ''}`, p.fix);
+  }
+  const writer = new JournalWriter(o.journal.db, { clock: o.clock, batchSize: 1 });
+  let runId: string;
+  if (o.resumeRunId !== undefined) {
+    writer.resumeRun(o.resumeRunId);
+    runId = o.resumeRunId;
+  } else {
+    runId = writer.startRun({
+      source: 'live',
+      strategy: o.strategy.name,
+      instruments: [{ id: o.spec.id, tickSize: o.spec.tick.step, lotSize: o.spec.lot.step, settle: o.spec.settle }],
+      startedMs: o.clock.nowMs(),
+      config: o.config,
+    });
+  }
+  const ids = continueIds(o.journal.db, runId);
+  const session = new LiveSession({
+    spec: o.spec,
+    strategy: o.strategy,
+    params: o.params,
+    venue: { kind: 'live', port: o.venue },
+    journal: writer,
+    runId,
+    idTag: ids.tag,
+    firstId: ids.first,
+    limits: o.limits,
+    startingBalance: snap.balance,
+    leverage: o.leverage,
+    barIntervalMs: intervalToMs(o.strategy.data.bars)! / o.replaySpeed,
+    capacityBars: CAPACITY_BARS,
+    clock: o.clock,
+    seed: 1,
+    log: o.log,
+  });
+  let lastTradeMs = 0;
+  let lastWallMs = o.clock.nowMs();
+  const feed = openTradeStream({
+    wsBase: o.wsBase,
+    symbol: o.spec.symbol,
+    onTrade: (t) => {
+      lastTradeMs = t.timeMs;
+      lastWallMs = o.clock.nowMs();
+      session.stale = undefined;
+      session.onTrade(t);
+    },
+    onDrop: (reason) => {
+      session.stale = reason;
+      o.log(`market data: ${reason}; entries blocked until it is back`);
+    },
+  });
+  let polling = false;
+  const poller = setInterval(() => {
+    if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));
+    if (polling) return;
+    polling = true;
+    o.venue
+      .poll()
+      .then(() => session.journalTrips())
+      .catch((e: unknown) => o.log(o.redact(`venue poll failed: ${e instanceof Error ? e.message : String(e)}`)))
+      .finally(() => {
+        polling = false;
+      });
+  }, o.pollMs);
+  let finished: Promise<EngineResult> | undefined;
+  let stopEarly: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = (): Promise<EngineResult> => {
+    finished ??= (async () => {
+      if (timer !== undefined) clearTimeout(timer);
+      clearInterval(poller);
+      feed.close();
+      await o.venue.idle();
+      await o.venue.poll();
+      const result = session.finish();
+      writer.finishRun(runId, { finishedMs: o.clock.nowMs(), status: 'completed', endEquity: Math.round(session.engine.ledger.equityUnits()) as Money, message: `${result.bars} bars, ${result.trips.length} round trips` });
+      return result;
+    })();
+    return finished;
+  };
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, o.durationMs);
+    stopEarly = resolve;
+  }).then(finish);
+  return {
+    runId,
+    session,
+    stop: () => {
+      stopEarly();
+      return done;
+    },
+    done,
+  };
+}

@@ -1,0 +1,40 @@
+// Builds the real venue port for live sessions and the kill switch: a ccxt client for the named profile (keys, no
+// ccxt retries, an optional base URL such as fakex on loopback) wrapped in CcxtVenue. Must never log a key.
+import type { Clock } from '../core/time.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
+import { CcxtVenue } from '../venues/ccxt/ccxt-venue.js';
+import { redactorFor, type Credentials } from '../venues/ccxt/credentials.js';
+import { createExchange, venueProfile } from '../venues/ccxt/venue-profiles.js';
+import type { VenueFailure } from '../venues/ccxt/venue-failure.js';
+import type { MarginMode, PositionMode } from '../venues/venue.js';
+
+export interface LiveVenueOptions {
+  /** Profile name (`--venue`), e.g. binanceusdm. */
+  readonly venue: string;
+  readonly baseUrl?: string;
+  readonly credentials: Credentials | undefined;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly clock: Clock;
+  readonly positionMode: PositionMode;
+  readonly marginMode: MarginMode;
+  readonly onFailure?: (failure: VenueFailure) => void;
+}
+
+export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenue; readonly redact: (text: string) => string } {
+  const profile = venueProfile(o.venue);
+  const exchange = createExchange(profile, o.credentials, o.baseUrl);
+  // A mirror or fakex serves the futures API only: ccxt must not ask the spot API for currencies.
+  if (o.baseUrl !== undefined) exchange.options['fetchCurrencies'] = false;
+  const redact = redactorFor(o.credentials);
+  const venue = new CcxtVenue({
+    profile,
+    exchange,
+    instruments: o.instruments,
+    clock: o.clock,
+    redact,
+    positionMode: o.positionMode,
+    marginMode: o.marginMode,
+    ...(o.onFailure === undefined ? {} : { onFailure: o.onFailure }),
+  });
+  return { venue, redact };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, test } from 'vitest';
+import { asLots } from '../core/grid.js';
+import type { Money } from '../core/money.js';
+import type { VenueSnapshot } from '../venues/venue.js';
+import { preflight, type PreflightConfig } from './preflight.js';
+
+const ready: VenueSnapshot = { tsVenue: 0, settleAsset: 'USDT', balance: 500e8 as Money, positions: [], openOrders: [], positionMode: 'one-way', marginMode: 'isolated' };
+const config: PreflightConfig = { venue: 'binanceusdm', instrument: 'BINANCE:BTCUSDT', positionMode: 'one-way', marginMode: 'isolated', minBalance: 100e8 as Money, adopt: false };
+
+describe('preflight', () => {
+  test('passes an account that matches the configuration', () => {
+    expect(preflight(ready, config), 'modes match, 500 USDT >= 100 USDT, nothing open').toEqual([]);
+  });
+
+  test('names each mismatch with what was found and the fix', () => {
+    const snap: VenueSnapshot = {
+      ...ready,
+      balance: 50e8 as Money,
+      positionMode: 'hedge',
+      marginMode: 'cross',
+      positions: [{ instrument: 'BINANCE:BTCUSDT', signedLots: 7, entryTicks: 700000 }],
+      openOrders: [{ clientId: 'x1', venueOrderId: '9', filledLots: asLots(0), order: { clientId: 'x1', instrument: 'BINANCE:BTCUSDT', action: 'sell', qtyLots: asLots(7), effect: 'reduce-only', type: 'stop-market', triggerTicks: 690000 as never } }],
+    };
+    const problems = preflight(snap, config);
+    expect(problems.map((p) => p.check), 'every failed check is reported, not only the first').toEqual(['position-mode', 'margin-mode', 'balance', 'open-orders', 'position']);
+    expect(problems[0]!.fix).toContain('--position-mode hedge');
+    expect(problems[2]!.found, '50 USDT is below the 100 USDT minimum').toBe('50 USDT');
+    expect(preflight(snap, { ...config, adopt: true, positionMode: 'hedge', marginMode: 'cross', minBalance: 0 as Money }), 'a resumed run takes over its orders and position').toEqual([]);
+  });
+});

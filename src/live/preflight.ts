@@ -1,0 +1,50 @@
+// Pre-flight for a live session: the venue's account (position mode, margin mode, balance, open orders, positions)
+// against what the session is configured for, before the first order. Must never change anything on the venue:
+// a mismatch is reported with the fix, and the trader makes the change.
+import type { Money } from '../core/money.js';
+import type { InstrumentId } from '../domain/instrument.js';
+import type { MarginMode, PositionMode, VenueSnapshot } from '../venues/venue.js';
+
+export interface PreflightConfig {
+  readonly venue: string;
+  readonly instrument: InstrumentId;
+  readonly positionMode: PositionMode;
+  readonly marginMode: MarginMode;
+  /** Least wallet balance to start with (settle-asset units). */
+  readonly minBalance: Money;
+  /** Whether working orders or a position on the instrument may be taken over (a restart of the same run). */
+  readonly adopt: boolean;
+}
+
+/** One failed check: what was found, what was expected and how to fix it. */
+export interface PreflightProblem {
+  readonly check: 'position-mode' | 'margin-mode' | 'balance' | 'open-orders' | 'position';
+  readonly found: string;
+  readonly expected: string;
+  readonly fix: string;
+}
+
+/** All failed checks (empty = ready to trade). */
+export function preflight(snap: VenueSnapshot, c: PreflightConfig): readonly PreflightProblem[] {
+  const problems: PreflightProblem[] = [];
+  if (snap.positionMode !== c.positionMode) {
+    problems.push({ check: 'position-mode', found: snap.positionMode, expected: c.positionMode, fix: `switch ${c.venue} to ${c.positionMode} position mode (no open position or order allowed while switching), or pass --position-mode ${snap.positionMode}` });
+  }
+  if (snap.marginMode !== c.marginMode) {
+    problems.push({ check: 'margin-mode', found: snap.marginMode, expected: c.marginMode, fix: `set ${c.instrument} to ${c.marginMode} margin on ${c.venue}, or pass --margin-mode ${snap.marginMode}` });
+  }
+  if (snap.balance < c.minBalance) {
+    problems.push({ check: 'balance', found: `${snap.balance / 1e8} ${snap.settleAsset}`, expected: `at least ${c.minBalance / 1e8} ${snap.settleAsset}`, fix: `deposit or transfer ${snap.settleAsset} to the futures wallet, or lower --min-balance` });
+  }
+  if (!c.adopt) {
+    const orders = snap.openOrders.filter((o) => o.order.instrument === c.instrument);
+    if (orders.length > 0) {
+      problems.push({ check: 'open-orders', found: `${orders.length} working orders (${orders.slice(0, 3).map((o) => o.clientId).join(', ')})`, expected: 'none', fix: 'cancel them (microfut flatten), or resume the run that placed them with --run ID' });
+    }
+    const held = snap.positions.filter((p) => p.instrument === c.instrument && p.signedLots !== 0);
+    if (held.length > 0) {
+      problems.push({ check: 'position', found: held.map((p) => `${p.signedLots} lots`).join(', '), expected: 'flat', fix: 'close it (microfut flatten), or resume the run that opened it with --run ID' });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,139 @@
+// A paper or live session: drives the engine in real time from live trades (1m bars closed only after their end),
+// with the risk guard and the journal in front of the venue port. Paper feeds the same trades to a SimulatedVenue
+// (simulated fills on live data); live polls a real venue port. Must never read the wall clock itself (the clock is
+// injected) nor send an order except through the guarded port.
+import type { Money } from '../core/money.js';
+import type { Clock } from '../core/time.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
+import { Engine, type EngineResult } from '../engine/engine.js';
+import type { StrategyDefinition } from '../engine/strategy.js';
+import type { JournalWriter } from '../journal/journal-writer.js';
+import type { GuardLimits } from '../risk/guard.js';
+import type { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
+import type { VenuePort } from '../venues/venue.js';
+import { GuardedVenue } from './guarded-venue.js';
+import { JournalIds } from './journal-ids.js';
+import { LiveBarBuilder, LiveBars } from './live-bars.js';
+import type { LiveTrade } from './trade-stream.js';
+import { countFromFloat } from '../core/grid.js';
+
+const MS_PER_DAY = 86_400_000;
+
+export interface SessionOptions {
+  readonly spec: InstrumentSpec;
+  readonly strategy: StrategyDefinition;
+  /** Parameters already validated against the strategy's schema. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Paper: the simulated venue the session feeds with the live trades. Live: a real port (e.g. CcxtVenue). */
+  readonly venue: { readonly kind: 'paper'; readonly port: SimulatedVenue } | { readonly kind: 'live'; readonly port: VenuePort };
+  readonly journal: JournalWriter;
+  readonly runId: string;
+  /** Client ids: `<idTag><n>` counting from `firstId` (journal-ids.ts makes both from the journal). */
+  readonly idTag: string;
+  readonly firstId: number;
+  readonly limits: GuardLimits;
+  readonly startingBalance: Money;
+  readonly leverage: number;
+  readonly barIntervalMs: number;
+  /** Most bars the session can hold (the engine sizes its equity curve once). */
+  readonly capacityBars: number;
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly log: (line: string) => void;
+}
+
+/** One running session. Feed it trades (`onTrade`) and clock ticks (`onClock`); `finish` ends it. */
+export class LiveSession {
+  readonly engine: Engine;
+  readonly guarded: GuardedVenue;
+  readonly bars: LiveBars;
+  private readonly builder: LiveBarBuilder;
+  private readonly one = { timeMs: new Float64Array(1), price: new Float64Array(1), qty: new Float64Array(1), isBuyerMaker: new Uint8Array(1) };
+  private readonly oneTicks = { timeMs: this.one.timeMs, priceTicks: new Float64Array(1), qtyLots: new Float64Array(1) };
+  private lastTicks: number | undefined;
+  private tripsJournaled = 0;
+  private day = -1;
+  private dayStartEquity: Money;
+  /** Set while market data is known to be stale (a dropped stream): entries are refused until it is fresh again. */
+  stale: string | undefined;
+
+  constructor(private readonly o: SessionOptions) {
+    this.bars = new LiveBars(o.capacityBars);
+    this.dayStartEquity = o.startingBalance;
+    this.guarded = new GuardedVenue({
+      inner: o.venue.port,
+      spec: o.spec,
+      journal: o.journal,
+      runId: o.runId,
+      limits: o.limits,
+      clock: o.clock,
+      account: () => this.account(),
+      lastTicks: () => this.lastTicks,
+      blocked: () => this.stale,
+      log: o.log,
+    });
+    this.engine = new Engine({
+      venue: this.guarded,
+      instruments: [o.spec],
+      bars: this.bars,
+      barIntervalMs: o.barIntervalMs,
+      strategy: o.strategy,
+      params: o.params,
+      startingBalance: o.startingBalance,
+      seed: o.seed,
+      ids: new JournalIds(o.idTag, o.firstId),
+      runId: o.runId,
+      source: o.venue.kind,
+    });
+    this.builder = new LiveBarBuilder(this.bars, o.barIntervalMs, o.spec.tick, (i) => {
+      this.engine.onBar(i);
+      this.journalTrips();
+    });
+  }
+
+  /** A live trade: closes a finished bar first, then the trade meets the paper venue, then the strategy's onTrade. */
+  onTrade(t: LiveTrade): void {
+    this.builder.onTrade(t.timeMs, t.price, t.qty);
+    const ticks = countFromFloat(t.price, this.o.spec.tick, 'nearest');
+    const lots = countFromFloat(t.qty, this.o.spec.lot, 'nearest');
+    if (ticks === undefined || lots === undefined) return;
+    this.lastTicks = ticks;
+    this.one.timeMs[0] = t.timeMs;
+    this.one.price[0] = t.price;
+    this.one.qty[0] = t.qty;
+    this.one.isBuyerMaker[0] = t.isBuyerMaker ? 1 : 0;
+    this.oneTicks.priceTicks[0] = ticks;
+    this.oneTicks.qtyLots[0] = lots;
+    if (this.o.venue.kind === 'paper') this.o.venue.port.onTrade(0, this.oneTicks, 0);
+    this.engine.onTrade(this.one, 0);
+    this.journalTrips();
+  }
+
+  /** The clock moved (ms, venue time estimate): closes the bar in progress when its end has passed with no trade. */
+  onClock(nowMs: number): void {
+    if (this.builder.closeUntil(nowMs)) this.journalTrips();
+  }
+
+  /** Records round trips closed since the last call (after fills arrive from a live venue's poll, too). */
+  journalTrips(): void {
+    const trips = this.engine.trips;
+    while (this.tripsJournaled < trips.length) this.o.journal.recordRoundTrip(trips[this.tripsJournaled++]!);
+  }
+
+  finish(): EngineResult {
+    this.journalTrips();
+    return this.engine.finish();
+  }
+
+  private account(): { equity: Money; dayStartEquity: Money; consecutiveLosses: number; positionSignedLots: number; leverage: number } {
+    const equity = Math.round(this.engine.ledger.equityUnits()) as Money;
+    const day = Math.floor(this.o.clock.nowMs() / MS_PER_DAY);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayStartEquity = equity;
+    }
+    let losses = 0;
+    for (let i = this.engine.trips.length - 1; i >= 0 && this.engine.trips[i]!.netPnl < 0; i--) losses++;
+    return { equity, dayStartEquity: this.dayStartEquity, consecutiveLosses: losses, positionSignedLots: this.engine.books[0]!.signedLots, leverage: this.o.leverage };
+  }
+}
