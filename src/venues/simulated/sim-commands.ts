@@ -7,6 +7,7 @@ import type { Money } from '../../core/money.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { BracketSpec, PositionMode, VenueCommand, VenueEvent } from '../venue.js';
 import { bracketExitTicks } from './bracket-prices.js';
+import type { ClientIdMap } from './client-id-map.js';
 import { OrderActions } from './order-actions.js';
 import type { InstrumentAccount } from './instrument-account.js';
 import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal, type ValidationContext } from './order-validation.js';
@@ -62,9 +63,9 @@ export class SimCommands {
     private readonly emit: (event: VenueEvent) => void,
     private readonly ids: IdGenerator,
     /** Working orders by client id (the translator removes an order when it ends). */
-    private readonly active: Map<string, OrderRecord>,
+    private readonly active: ClientIdMap<OrderRecord>,
     /** Client ids of orders queued or working, and their market (an id is free again once its order ends). */
-    private readonly live: Map<string, SimMarket>,
+    private readonly live: ClientIdMap<SimMarket>,
   ) {
     this.checkContext = new CheckContext(account, account.instruments[0]!, positionMode, leverage);
   }
@@ -88,7 +89,7 @@ export class SimCommands {
         this.cancel(m, command.clientId, t);
         return;
       case 'CancelAll':
-        for (const rec of [...this.active.values()]) if (rec.market === m && rec.slot >= 0) this.end(m, rec, t);
+        for (const rec of this.active.values()) if (rec.market === m && rec.slot >= 0) this.end(m, rec, t);
         this.translator.flush(m);
         return;
     }

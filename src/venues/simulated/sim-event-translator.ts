@@ -8,6 +8,7 @@ import type { Liquidity } from '../../domain/fees.js';
 import type { Side } from '../../domain/side.js';
 import type { RejectCode, VenueEvent } from '../venue.js';
 import type { SimAccount } from './sim-account.js';
+import type { ClientIdMap } from './client-id-map.js';
 import {
   EVENT_ACCEPTED,
   EVENT_CANCELLED,
@@ -47,9 +48,9 @@ export class SimEventTranslator {
     private readonly account: SimAccount,
     private readonly emit: (event: VenueEvent) => void,
     /** The venue's working orders by client id; a record leaves it when its order ends. */
-    private readonly active: Map<string, OrderRecord>,
+    private readonly active: ClientIdMap<OrderRecord>,
     /** Client ids queued or working; an id leaves it when its order ends. */
-    private readonly live: Map<string, SimMarket>,
+    private readonly live: ClientIdMap<SimMarket>,
   ) {}
 
   /**
