@@ -38,6 +38,8 @@ const SCENARIOS: readonly Periods[] = [
   { fast: 9, slow: 21 },
   { fast: 200, slow: 1000 },
 ];
+/** BENCH_PEERS=0 skips grademark and the bare loops' timing (for quick iterations on the engine alone). */
+const PEERS = process.env.BENCH_PEERS !== '0';
 
 interface Input {
   readonly bars: EngineBars;
@@ -369,7 +371,8 @@ function firstDifference(a: Trades, b: Trades): string | undefined {
 
 const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 
-async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUNS): Promise<{ barsPerSecond: number; trades: Trades }> {
+/** Median bars per second over `runs` timed runs after one untimed (undefined when `runs` is 0: checked, not timed). */
+async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUNS): Promise<{ barsPerSecond: number | undefined; trades: Trades }> {
   // A full gc first, so one implementation's garbage (grademark's objects) is not collected on another's time.
   (globalThis as { gc?: () => void }).gc?.();
   let trades = await fn();
@@ -379,10 +382,10 @@ async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUN
     trades = await fn();
     rates.push(n / ((performance.now() - t0) / 1000));
   }
-  return { barsPerSecond: median(rates), trades };
+  return { barsPerSecond: rates.length === 0 ? undefined : median(rates), trades };
 }
 
-const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
+const fmtRate = (r: number | undefined): string => (r === undefined ? 'not timed' : r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
 
 /** A node of V8's sampling heap profile: bytes sampled at one allocation site, and its callees. */
 interface SampledNode {
@@ -433,19 +436,19 @@ async function main(): Promise<void> {
     const n = input.bars.length;
     for (const p of SCENARIOS) {
       const label = `EMA ${p.fast}/${p.slow}`;
-      const bare = await measure(n, () => runBare(input, p));
+      const bare = await measure(n, () => runBare(input, p), PEERS ? RUNS : 0);
       const engine = await measure(n, () => runMicrofut(input, p));
-      const bareG = await measure(n, () => runBareGrademarkRules(input, p));
-      const row = (name: string, m: { barsPerSecond: number; trades: Trades }, agree: string): void =>
+      const bareG = await measure(n, () => runBareGrademarkRules(input, p), PEERS ? RUNS : 0);
+      const row = (name: string, m: { barsPerSecond: number | undefined; trades: Trades }, agree: string): void =>
         console.log(`| ${n} | ${label} | ${name} | ${fmtRate(m.barsPerSecond)} | ${m.trades.count} | ${m.trades.netUsdt.toFixed(2)} | ${agree} |`);
       row('bare typed-array loop, microfut rules', bare, 'reference');
       row('**microfut full engine** (venue + engine + ema-cross)', engine, firstDifference(engine.trades, bare.trades) ?? 'yes');
-      engineRuns.push({ bars: n, fast: p.fast, seconds: n / engine.barsPerSecond, trades: engine.trades.count });
+      engineRuns.push({ bars: n, fast: p.fast, seconds: n / engine.barsPerSecond!, trades: engine.trades.count });
       row('bare typed-array loop, grademark rules', bareG, 'reference for grademark');
-      if (n <= 2_000_000 || process.env.BENCH_GRADEMARK_ALL === '1') {
+      if (PEERS && (n <= 2_000_000 || process.env.BENCH_GRADEMARK_ALL === '1')) {
         const grade = await measure(n, () => runGrademark(input, p), n <= 2_000_000 ? RUNS : 1);
         row('grademark 0.3 (npm; fees applied to its trades)', grade, firstDifference(grade.trades, bareG.trades) ?? 'yes');
-        console.log(`| ${n} | ${label} | microfut engine / grademark | ${(engine.barsPerSecond / grade.barsPerSecond).toFixed(1)}x |  |  |  |`);
+        console.log(`| ${n} | ${label} | microfut engine / grademark | ${(engine.barsPerSecond! / grade.barsPerSecond!).toFixed(1)}x |  |  |  |`);
       }
     }
   }

@@ -2,6 +2,7 @@
 // engine on live trades, the venue polled on a timer, the journal with power-loss durability. A run id given again
 // resumes that run: its client ids continue from the journal and the venue's working orders are adopted.
 // Must never send an order before pre-flight passed, nor print a key.
+import type { Exchange } from 'ccxt';
 import { InputError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
@@ -13,8 +14,10 @@ import type { JournalDb } from '../journal/journal-db.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import type { GuardLimits } from '../risk/guard.js';
 import type { CcxtVenue } from '../venues/ccxt/ccxt-venue.js';
+import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { MarginMode, PositionMode } from '../venues/venue.js';
 import { continueIds } from './journal-ids.js';
+import { reconcileAtRestart } from './restart.js';
 import { preflight } from './preflight.js';
 import { LiveSession } from './session.js';
 import { openTradeStream } from './trade-stream.js';
@@ -28,6 +31,8 @@ export interface LiveRunOptions {
   readonly journal: JournalDb;
   /** Resume this run (after a crash or kill) instead of starting a new one. */
   readonly resumeRunId?: string;
+  /** The ccxt client and profile behind `venue`: a resumed run is reconciled with them first (reconcile.ts). */
+  readonly reconcileWith?: { readonly exchange: Exchange; readonly profile: VenueProfile };
   readonly wsBase: string;
   readonly limits: GuardLimits;
   readonly leverage: number;
@@ -75,17 +80,18 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     });
   }
   const ids = continueIds(o.journal.db, runId);
+  const restart = o.resumeRunId === undefined || o.reconcileWith === undefined ? undefined : await reconcileAtRestart({ db: o.journal.db, writer, runId, idTag: ids.tag, spec: o.spec, ...o.reconcileWith, snapshot: () => o.venue.snapshot(), initial: snap, port: o.venue, clock: o.clock, redact: o.redact, log: o.log });
   const session = new LiveSession({
     spec: o.spec,
     strategy: o.strategy,
     params: o.params,
-    venue: { kind: 'live', port: o.venue },
+    venue: { kind: 'live', port: restart?.port ?? o.venue },
     journal: writer,
     runId,
     idTag: ids.tag,
     firstId: ids.first,
     limits: o.limits,
-    startingBalance: snap.balance,
+    startingBalance: restart?.report.balance ?? snap.balance,
     leverage: o.leverage,
     barIntervalMs: intervalToMs(o.strategy.data.bars)! / o.replaySpeed,
     capacityBars: CAPACITY_BARS,
@@ -132,6 +138,7 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
       feed.close();
       await o.venue.idle();
       await o.venue.poll();
+      await restart?.idle();
       const result = session.finish();
       writer.finishRun(runId, { finishedMs: o.clock.nowMs(), status: 'completed', endEquity: Math.round(session.engine.ledger.equityUnits()) as Money, message: `${result.bars} bars, ${result.trips.length} round trips` });
       return result;

@@ -1,11 +1,13 @@
 // Builds the real venue port for live sessions and the kill switch: a ccxt client for the named profile (keys, no
 // ccxt retries, an optional base URL such as fakex on loopback) wrapped in CcxtVenue. Must never log a key.
+import type { Exchange } from 'ccxt';
 import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import { CcxtVenue } from '../venues/ccxt/ccxt-venue.js';
 import { redactorFor, type Credentials } from '../venues/ccxt/credentials.js';
 import { createExchange, venueProfile } from '../venues/ccxt/venue-profiles.js';
 import type { VenueFailure } from '../venues/ccxt/venue-failure.js';
+import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { MarginMode, PositionMode } from '../venues/venue.js';
 
 export interface LiveVenueOptions {
@@ -20,7 +22,7 @@ export interface LiveVenueOptions {
   readonly onFailure?: (failure: VenueFailure) => void;
 }
 
-export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenue; readonly redact: (text: string) => string } {
+export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenue; readonly redact: (text: string) => string; readonly exchange: Exchange; readonly profile: VenueProfile } {
   const profile = venueProfile(o.venue);
   const exchange = createExchange(profile, o.credentials, o.baseUrl);
   // A mirror or fakex serves the futures API only: ccxt must not ask the spot API for currencies.
@@ -36,5 +38,5 @@ export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenu
     marginMode: o.marginMode,
     ...(o.onFailure === undefined ? {} : { onFailure: o.onFailure }),
   });
-  return { venue, redact };
+  return { venue, redact, exchange, profile };
 }

@@ -53,7 +53,7 @@ async function runLive(f: LiveFlags): Promise<void> {
   const limits = guardLimits(f);
   const clock = { nowMs: () => Date.now() as never };
   const log = (line: string): void => void process.stderr.write(`${redact(line)}\n`);
-  const { venue, redact } = createLiveVenue({
+  const { venue, redact, exchange, profile } = createLiveVenue({
     venue: f.venue,
     ...(f.baseUrl === undefined ? {} : { baseUrl: f.baseUrl }),
     credentials,
@@ -74,6 +74,7 @@ async function runLive(f: LiveFlags): Promise<void> {
       venueName: f.venue,
       journal,
       ...(f.run === undefined ? {} : { resumeRunId: f.run }),
+      reconcileWith: { exchange, profile },
       wsBase: binanceWsBase(f.baseUrl),
       limits,
       leverage: Number(f.leverage),
