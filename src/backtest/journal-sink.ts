@@ -35,7 +35,7 @@ export type SinkEvent =
   | (Stamped & { readonly type: 'OrderAccepted'; readonly clientId: string; readonly instrument: InstrumentId })
   | (Stamped & { readonly type: 'OrderRejected'; readonly clientId: string; readonly instrument: InstrumentId; readonly reason: string })
   | (Stamped & { readonly type: 'OrderCancelled'; readonly clientId: string; readonly instrument: InstrumentId; readonly reason?: string })
-  | (Stamped & { readonly type: 'OrderModified'; readonly clientId: string; readonly instrument: InstrumentId })
+  | (Stamped & { readonly type: 'OrderModified'; readonly clientId: string; readonly instrument: InstrumentId; readonly limitTicks?: number; readonly triggerTicks?: number })
   | (Stamped & {
       readonly type: 'Fill';
       readonly clientId: string;
@@ -285,7 +285,9 @@ function toSinkEvent(e: LoggedEvent, runId: string, instrument: InstrumentId, po
     case 'order-expired':
       return { type: 'OrderCancelled', ...stamp, clientId, reason: `expired${e.text !== undefined ? `: ${e.text}` : ''}` };
     case 'order-modified':
-      return { type: 'OrderModified', ...stamp, clientId };
+      // The engine logs the modify's new price, with the text saying whether it is the limit or the trigger.
+      if (e.priceTicks === undefined) return { type: 'OrderModified', ...stamp, clientId };
+      return { type: 'OrderModified', ...stamp, clientId, ...(e.text === 'limit' ? { limitTicks: e.priceTicks } : { triggerTicks: e.priceTicks }) };
     case 'order-filled': {
       const lots = e.lots ?? 0;
       return {

@@ -296,7 +296,7 @@ export function alignSpot(runOpenTimeMs: Float64Array, spot: Pick<BarColumns, 'l
 
 /**
  * Loads the spot klines of `symbol` (a file, or the spot klines found under a directory such as ../shared/data),
- * verifies them like the run's own bars and aligns them to `bars`. Throws InputError naming `--spot` when none is
+ * verifies them like the run's own bars and aligns them to `bars`. Throws InputError naming `--spot-data` when none is
  * found or none overlaps the run.
  */
 export async function loadSpot(
@@ -309,11 +309,11 @@ export async function loadSpot(
   warnings: string[],
 ): Promise<AlignedSpot> {
   const root = resolve(path);
-  if (!existsSync(root)) throw new InputError('NOT_FOUND', '--spot', `${path} does not exist`, 'pass a spot kline file or a directory holding spot klines');
+  if (!existsSync(root)) throw new InputError('NOT_FOUND', '--spot-data', `${path} does not exist`, 'pass a spot kline file or a directory holding spot klines');
   const { inferVenueMarket } = await import('../data/import.js');
   const spotFiles = statSync(root).isDirectory() ? findFiles(root, symbol, interval, 'klines').filter((f) => inferVenueMarket(relative(root, f)).market === 'spot') : [root];
   if (spotFiles.length === 0) {
-    throw new InputError('NOT_FOUND', '--spot', `no spot ${symbol}-${interval}-* kline file under ${path}`, `pass the file itself, or a directory with spot/klines/${symbol}-${interval}-*.csv[.gz]`);
+    throw new InputError('NOT_FOUND', '--spot-data', `no spot ${symbol}-${interval}-* kline file under ${path}`, `pass the file itself, or a directory with spot/klines/${symbol}-${interval}-*.csv[.gz]`);
   }
   const parts: BarColumns[] = [];
   for (const f of spotFiles) {
@@ -324,7 +324,7 @@ export async function loadSpot(
   }
   const aligned = alignSpot(bars.openTimeMs, concatBars(parts), spotFiles.map((f) => basename(f)).join(', '));
   if (aligned.missing === bars.length) {
-    throw new InputError('NOT_FOUND', '--spot', `the spot data (${aligned.source}) does not overlap the run's bars`, 'pick --from/--to inside both series, or pass spot klines for the run\'s period');
+    throw new InputError('NOT_FOUND', '--spot-data', `the spot data (${aligned.source}) does not overlap the run's bars`, 'pick --from/--to inside both series, or pass spot klines for the run\'s period');
   }
   if (aligned.missing > 0) warnings.push(`spot: ${aligned.missing} of ${bars.length} run bars have no spot bar of the same time (the last spot close is carried; none before the first)`);
   return aligned;

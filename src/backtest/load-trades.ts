@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { TradeColumns } from '../data/columns.js';
+import { tradeIsSell, tradePrice, tradeQty, tradesFromFloats, type TradeColumns } from '../data/columns.js';
 import type { EngineTrades } from '../engine/engine.js';
 import { findFiles, loadFunding, ofThisMarket, parseVerified, sha256Of, toEngineBars, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
 
@@ -32,9 +32,13 @@ function firstAtOrAfter(times: Float64Array, ms: number): number {
   return lo;
 }
 
-/** Concatenates trade files in time order; a later file's rows at or before the last time taken are skipped. */
-function concatTrades(parts: readonly TradeColumns[]): TradeColumns {
-  if (parts.length === 1) return parts[0]!;
+type Tape = EngineTrades & { readonly length: number };
+
+/**
+ * Concatenates trade files in time order into the engine's float layout (prices exactly as the files write them);
+ * a later file's rows at or before the last time taken are skipped.
+ */
+function concatTrades(parts: readonly TradeColumns[]): Tape {
   const sorted = [...parts].sort((a, b) => (a.timeMs[0] ?? 0) - (b.timeMs[0] ?? 0));
   const total = sorted.reduce((n, p) => n + p.length, 0);
   const timeMs = new Float64Array(total);
@@ -49,9 +53,9 @@ function concatTrades(parts: readonly TradeColumns[]): TradeColumns {
       const t = p.timeMs[i]!;
       if (n === start && t <= last) continue;
       timeMs[n] = t;
-      price[n] = p.price[i]!;
-      qty[n] = p.qty[i]!;
-      isBuyerMaker[n] = p.isBuyerMaker[i]!;
+      price[n] = tradePrice(p, i);
+      qty[n] = tradeQty(p, i);
+      isBuyerMaker[n] = tradeIsSell(p, i) ? 1 : 0;
       n++;
     }
     last = n > 0 ? timeMs[n - 1]! : last;
@@ -84,9 +88,9 @@ export async function loadTradeData(req: LoadRequest): Promise<LoadedTrades> {
   const all = concatTrades(parts);
   const a = req.fromMs === undefined ? 0 : firstAtOrAfter(all.timeMs, req.fromMs);
   const b = req.toMs === undefined ? all.length : firstAtOrAfter(all.timeMs, req.toMs);
-  const tape: TradeColumns = { length: b - a, timeMs: all.timeMs.slice(a, b), price: all.price.slice(a, b), qty: all.qty.slice(a, b), isBuyerMaker: all.isBuyerMaker.slice(a, b) };
+  const tape: Tape = { length: b - a, timeMs: all.timeMs.slice(a, b), price: all.price.slice(a, b), qty: all.qty.slice(a, b), isBuyerMaker: all.isBuyerMaker.slice(a, b) };
   if (tape.length === 0) throw new InputError('NOT_FOUND', '--from/--to', 'no trades fall in the range', 'pick a range inside the tape, or drop --from/--to');
-  const bars = toEngineBars(tradesToTimeBars(tape, intervalMs, { emptyIntervals: 'carry-close', label: req.data }), spec, undefined, undefined, req.data);
+  const bars = toEngineBars(tradesToTimeBars(tradesFromFloats(tape), intervalMs, { emptyIntervals: 'carry-close', label: req.data }), spec, undefined, undefined, req.data);
   const scale = 10 ** spec.tick.scale / spec.tick.stepUnits;
   const perLot = spec.lot.stepFloat * (Number(spec.contractSize.units) / 10 ** spec.contractSize.scale);
   const n = tape.length;

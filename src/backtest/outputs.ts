@@ -58,6 +58,7 @@ export function summaryJson(run: BacktestRun): Record<string, unknown> {
       markPrice: Number(formatCount(o.markTicks, run.spec.tick)),
       unrealisedNetPnl: money(o.trip.netPnl),
     })),
+    strategyNotes: run.result.endNotes,
     funnel: { signals: f.signals, sent: f.sent, acceptedByVenue: f.venueAccepted, fills: f.fills, topRefusals: f.topReasons() },
     warnings: run.warnings,
   };
@@ -106,7 +107,7 @@ export function eventsJsonl(run: BacktestRun): string {
         ...(e.lots !== undefined ? { qty: formatCount(e.lots, lot) } : {}),
         ...(e.amount !== undefined ? { [isFunding ? 'cashFlow' : e.kind === 'liquidation' ? 'realisedPnl' : 'fee']: moneyText(e.amount as Money) } : {}),
         ...(e.extra !== undefined ? (isFunding ? { rate: e.extra } : { fee: moneyText(e.extra as Money) }) : {}),
-        ...(e.text !== undefined ? { [e.kind === 'order-filled' ? 'liquidity' : e.kind === 'order-submitted' ? 'order' : 'text']: e.text } : {}),
+        ...(e.text !== undefined ? { [e.kind === 'order-filled' ? 'liquidity' : e.kind === 'order-submitted' ? 'order' : e.kind === 'order-modified' ? 'priceKind' : 'text']: e.text } : {}),
       }),
     );
   }

@@ -2,6 +2,7 @@
 // bars through both (the venue first, so a strategy sees a bar only after the venue processed it) and summarises.
 // Must never write files (outputs.ts does) nor print (the CLI does): progress goes through a callback.
 import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { moneyFromText, type Money } from '../core/money.js';
 import type { Registry } from '../domain/registry.js';
@@ -10,7 +11,7 @@ import { Engine, type EngineResult } from '../engine/engine.js';
 import { parseParams } from '../engine/strategy-params.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { timeOf, type BacktestConfig } from './backtest-config.js';
-import { loadBacktestData, type LoadedData } from './load-data.js';
+import { loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type VerifySummary } from './load-data.js';
 import { driveBars, driveTrades } from './drive.js';
 import { loadTradeData, type LoadedTrades } from './load-trades.js';
 import { loadStrategy } from './strategy-loader.js';
@@ -66,7 +67,8 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     ...(config.to !== undefined ? { toMs: timeOf(config.to) } : {}),
     cacheDir: deps.cacheDir,
   };
-  const data = config.fill === 'trades' ? await loadTradeData(request) : await loadBacktestData(request);
+  const loaded = config.fill === 'trades' ? await loadTradeData(request) : await loadBacktestData(request);
+  const data = strategy.definition.data.spot === true ? await withSpot(loaded, config, spec, strategy.definition.data.bars, strategy.definition.name) : loaded;
   hooks.onData?.(data);
   const runId = runIdOf(config, data);
   const venue = new SimulatedVenue({
@@ -87,7 +89,16 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
   });
   const engine = new Engine({
     venue,
-    instruments: [spec],
+    // The strategy sees the fees the venue charges: the instrument's, or the --fee-* overrides.
+    instruments: [
+      {
+        ...spec,
+        fees: {
+          maker: config.feeMakerPct !== undefined ? config.feeMakerPct / 100 : spec.fees.maker,
+          taker: config.feeTakerPct !== undefined ? config.feeTakerPct / 100 : spec.fees.taker,
+        },
+      },
+    ],
     bars: data.bars,
     barIntervalMs: data.intervalMs,
     strategy: strategy.definition,
@@ -96,6 +107,9 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     seed: config.seed,
     runId,
     source: 'backtest',
+    ...(data.spot !== undefined ? { spot: data.spot } : {}),
+    ...(data.funding !== undefined ? { funding: data.funding } : {}),
+    leverage: config.leverage,
   });
   if ('tickTrades' in data) driveTrades(venue, engine, data as LoadedTrades, hooks.onProgress);
   else driveBars(venue, engine, data.bars, hooks.onProgress);
@@ -116,6 +130,27 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     models: venue.describeModels(),
     warnings,
   };
+}
+
+/**
+ * Adds the spot series a strategy declared (`data.spot`): from --spot-data (its errors stop the run), else from the
+ * --data directory (none there is a warning: the strategy runs without it and says what it does then).
+ */
+async function withSpot(data: LoadedData, config: BacktestConfig, spec: InstrumentSpec, interval: string, name: string): Promise<LoadedData> {
+  const dataIsDir = config.data !== undefined && existsSync(config.data) && statSync(config.data).isDirectory();
+  const source = config.spotData ?? (dataIsDir ? config.data : undefined);
+  const missing = `strategy ${name} reads the spot series, but the run has none`;
+  if (source === undefined) return { ...data, warnings: [...data.warnings, `${missing}: pass --spot-data FILE, or --data DIR holding spot klines`] };
+  const files: DataFileInfo[] = [];
+  const verify: VerifySummary[] = [];
+  const warnings: string[] = [];
+  try {
+    const spot = await loadSpot(source, spec.symbol, interval, data.bars, files, verify, warnings);
+    return { ...data, files: [...data.files, ...files], verify: [...data.verify, ...verify], warnings: [...data.warnings, ...warnings], spot };
+  } catch (e) {
+    if (config.spotData !== undefined || !(e instanceof InputError)) throw e;
+    return { ...data, warnings: [...data.warnings, `${missing}: ${e.problem}`] };
+  }
 }
 
 /** A run id from the config and the data checksums: the same inputs always give the same id. */

@@ -6,9 +6,15 @@ import { InputError } from '../core/errors.js';
 
 const MAGIC = Buffer.from('MFCOL1\n\0', 'latin1');
 const PREFIX_BYTES = 12;
-export const CACHE_FORMAT_VERSION = 1;
+/**
+ * Version 2 stores trades compactly (`priceUnits` i32 + `priceScale` in meta, `signedQty`); other series are laid
+ * out as in version 1, so version 1 bars, funding, quotes and mark prices are still read. Version 1 trades are
+ * refused by cache.ts with a re-import message.
+ */
+export const CACHE_FORMAT_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
-export type ColumnType = 'f64' | 'u8' | 'u32';
+export type ColumnType = 'f64' | 'i32' | 'u8' | 'u32';
 
 export interface ColumnEntry {
   readonly name: string;
@@ -28,10 +34,10 @@ export interface PartitionHeader {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-export type ColumnArray = Float64Array | Uint8Array | Uint32Array;
+export type ColumnArray = Float64Array | Int32Array | Uint8Array | Uint32Array;
 
-function typeOf(a: ColumnArray): ColumnType {
-  return a instanceof Float64Array ? 'f64' : a instanceof Uint32Array ? 'u32' : 'u8';
+export function typeOf(a: ColumnArray): ColumnType {
+  return a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : a instanceof Uint32Array ? 'u32' : 'u8';
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
@@ -47,6 +53,26 @@ export function writePartition(
   columns: Readonly<Record<string, ColumnArray>>,
   meta: Readonly<Record<string, unknown>>,
 ): void {
+  const tmp = stagePartition(path, series, length, columns, meta);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Writes a partition to a fsynced temp file beside `path` and returns the temp path; the caller renames it onto
+ * `path` (commit) or removes it. Lets one import commit all its months together, after every one is on disk.
+ */
+export function stagePartition(
+  path: string,
+  series: string,
+  length: number,
+  columns: Readonly<Record<string, ColumnArray>>,
+  meta: Readonly<Record<string, unknown>>,
+): string {
   const names = Object.keys(columns);
   // The header's own length fixes the first offset, which is written inside it: iterate until it is stable.
   let headerBytes = 0;
@@ -82,7 +108,7 @@ export function writePartition(
     ftruncateSync(fd, header.fileBytes);
     fsyncSync(fd);
     closeSync(fd);
-    renameSync(tmp, path);
+    return tmp;
   } catch (e) {
     try {
       closeSync(fd);
@@ -108,7 +134,7 @@ export function readHeader(path: string, fd: number): PartitionHeader {
   } catch {
     throw corrupt(path, 'the header is not valid JSON');
   }
-  if (header.version !== CACHE_FORMAT_VERSION) throw corrupt(path, `format version ${header.version}, expected ${CACHE_FORMAT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(header.version)) throw corrupt(path, `format version ${header.version}, this microfut reads ${READABLE_VERSIONS.join(' and ')}`);
   const size = fstatSync(fd).size;
   if (size < header.fileBytes) throw corrupt(path, `the file has ${size} bytes, its header says ${header.fileBytes}`);
   return header;
@@ -144,6 +170,8 @@ export function allocate(type: ColumnType, length: number): ColumnArray {
   switch (type) {
     case 'f64':
       return new Float64Array(length);
+    case 'i32':
+      return new Int32Array(length);
     case 'u32':
       return new Uint32Array(length);
     case 'u8':

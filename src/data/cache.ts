@@ -1,12 +1,13 @@
 // The columnar market-data cache: one partition file per venue/market/symbol/kind(-interval)/month (format in
 // cache-format.ts). Writes are atomic per partition and merge with what is cached; reads return typed arrays
 // (several months land in one array with no second copy). Must never hold per-row objects or half-written files.
-import { closeSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { BarColumns, FundingColumns, TradeColumns } from './columns.js';
-import { allocate, type ColumnArray, openPartition, type PartitionHeader, readColumns, writePartition } from './cache-format.js';
+import { allocate, type ColumnArray, openPartition, type PartitionHeader, readColumns, stagePartition, typeOf } from './cache-format.js';
+import { rescalePriceUnits } from './price-units.js';
 import type { DataKind } from './formats.js';
 
 /** A flat column set: `length` rows, every other field a typed array of that length. */
@@ -30,10 +31,10 @@ const KEY_COLUMN: Record<CacheSeries, string> = {
   bookTicker: 'updateId',
   markPrice: 'timeMs',
 };
-/** Columns read when the caller does not ask for more: what a backtest needs, 48 bytes a bar, 25 a trade. */
+/** Columns read when the caller does not ask for more: what a backtest needs, 48 bytes a bar, 20 a trade. */
 const DEFAULT_FIELDS: Record<CacheSeries, readonly string[]> = {
   bars: ['openTimeMs', 'open', 'high', 'low', 'close', 'volume'],
-  trades: ['timeMs', 'price', 'qty', 'isBuyerMaker'],
+  trades: ['timeMs', 'priceUnits', 'signedQty'],
   funding: ['timeMs', 'rate'],
   bookTicker: ['timeMs', 'bidPrice', 'bidQty', 'askPrice', 'askQty'],
   markPrice: ['timeMs', 'markPrice', 'indexPrice', 'estimatedSettlePrice', 'fundingRate', 'nextFundingTimeMs'],
@@ -113,7 +114,8 @@ export interface WriteResult {
 /**
  * Splits sorted `data` by UTC month and writes each month's partition, merging with a cached partition when
  * one exists (identical rows are kept once; a row with the same key but other values is an error, unless
- * `replace`). Every partition is prepared in memory before the first is written, so a conflict writes nothing.
+ * `replace`). Every partition is prepared and staged as a temp file before the first is renamed into place, so
+ * a conflict or a failed write leaves the cache as it was. Trades carry `priceScale` in the partition's meta.
  */
 export function writeSeries(
   root: string,
@@ -124,9 +126,10 @@ export function writeSeries(
   options: { readonly replace?: boolean } = {},
 ): WriteResult[] {
   const cols = columnsOf(data);
+  const priceScale = series === 'trades' ? (data.priceScale as number) : undefined;
   const times = cols[TIME_COLUMN[series]] as Float64Array;
   const dir = seriesDir(root, key);
-  const plans: { month: string; path: string; cols: Record<string, ColumnArray>; length: number; alreadyCached: number }[] = [];
+  const plans: PartitionPlan[] = [];
   let start = 0;
   while (start < data.length) {
     const month = monthOf(times[start] as number);
@@ -134,14 +137,49 @@ export function writeSeries(
     const part = sliceRows(cols, start, end);
     const path = join(dir, `${month}.mfc`);
     if (existsSync(path) && !options.replace) {
-      const merged = mergeWithCached(path, series, part, end - start);
-      plans.push({ month, path, ...merged });
-    } else plans.push({ month, path, cols: part, length: end - start, alreadyCached: 0 });
+      plans.push({ month, path, ...mergeWithCached(path, series, part, end - start, priceScale) });
+    } else plans.push({ month, path, cols: part, length: end - start, alreadyCached: 0, priceScale });
     start = end;
   }
   mkdirSync(dir, { recursive: true });
-  for (const p of plans) writePartition(p.path, series, p.length, p.cols, { ...meta, ...key, month: p.month });
+  commitPartitions(series, plans, { ...meta, ...key });
   return plans.map((p) => ({ month: p.month, path: p.path, rows: p.length, alreadyCached: p.alreadyCached }));
+}
+
+/** One month ready to be written. */
+export interface PartitionPlan {
+  readonly month: string;
+  readonly path: string;
+  readonly cols: Record<string, ColumnArray>;
+  readonly length: number;
+  readonly alreadyCached: number;
+  /** Trades only: the decimal scale of `priceUnits`. */
+  readonly priceScale: number | undefined;
+}
+
+/** Stages every plan as a temp file, then renames them all; on any failure removes the staged files. */
+export function commitPartitions(series: CacheSeries, plans: readonly PartitionPlan[], meta: Readonly<Record<string, unknown>>): void {
+  const staged: { tmp: string; path: string }[] = [];
+  try {
+    for (const p of plans) {
+      const extra = p.priceScale === undefined ? {} : { priceScale: p.priceScale };
+      staged.push({ tmp: stagePartition(p.path, series, p.length, p.cols, { ...meta, month: p.month, ...extra }), path: p.path });
+    }
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    throw e;
+  }
+  // Renames do not fail for lack of space; one that fails (a crash, a directory in the way) removes what is left.
+  let committed = 0;
+  try {
+    for (const s of staged) {
+      renameSync(s.tmp, s.path);
+      committed++;
+    }
+  } catch (e) {
+    for (const s of staged.slice(committed)) rmSync(s.tmp, { force: true });
+    throw e;
+  }
 }
 
 /** First index >= from whose value is >= bound (values ascending). */
@@ -156,18 +194,43 @@ function upperBound(values: Float64Array, bound: number, from: number): number {
   return lo;
 }
 
+/** The decimal scale of a trades partition's `priceUnits`; version 1 trades (float prices) must be re-imported. */
+function priceScaleOf(path: string, header: PartitionHeader): number {
+  const scale = header.meta.priceScale;
+  if (header.version < 2 || typeof scale !== 'number') {
+    throw new InputError(
+      'INVALID_FILE',
+      path,
+      `trades cached by an older microfut (cache format ${header.version}, float prices) cannot be read by this version`,
+      'delete this series folder and run `microfut data import` on its files again',
+    );
+  }
+  return scale;
+}
+
 function mergeWithCached(
   path: string,
   series: CacheSeries,
-  incoming: Record<string, ColumnArray>,
+  incomingCols: Record<string, ColumnArray>,
   incomingLength: number,
-): { cols: Record<string, ColumnArray>; length: number; alreadyCached: number } {
+  incomingScale: number | undefined,
+): { cols: Record<string, ColumnArray>; length: number; alreadyCached: number; priceScale: number | undefined } {
   const { fd, header } = openPartition(path);
   let cached: Record<string, ColumnArray>;
+  let incoming = incomingCols;
+  let priceScale: number | undefined;
   try {
+    if (series === 'trades') priceScale = priceScaleOf(path, header);
     cached = readColumns(path, fd, header, header.columns.map((c) => c.name));
   } finally {
     closeSync(fd);
+  }
+  if (priceScale !== undefined && incomingScale !== undefined && priceScale !== incomingScale) {
+    // Compare and store both at the finer step; rescaling is an exact integer product.
+    const to = Math.max(priceScale, incomingScale);
+    cached = { ...cached, priceUnits: rescalePriceUnits(cached.priceUnits as Int32Array | Float64Array, priceScale, to) };
+    incoming = { ...incoming, priceUnits: rescalePriceUnits(incoming.priceUnits as Int32Array | Float64Array, incomingScale, to) };
+    priceScale = to;
   }
   const names = Object.keys(incoming).sort();
   const cachedNames = Object.keys(cached).sort();
@@ -186,7 +249,11 @@ function mergeWithCached(
   const a = cached[keyName] as Float64Array;
   const b = incoming[keyName] as Float64Array;
   const out: Record<string, ColumnArray> = {};
-  for (const n of names) out[n] = allocate(typeOfArray(cached[n] as ColumnArray), header.length + incomingLength);
+  // A column whose two sides differ in type (Int32 vs Float64 price units) is merged as Float64.
+  for (const n of names) {
+    const t = typeOf(cached[n] as ColumnArray);
+    out[n] = allocate(t === typeOf(incoming[n] as ColumnArray) ? t : 'f64', header.length + incomingLength);
+  }
   let i = 0;
   let j = 0;
   let k = 0;
@@ -216,11 +283,7 @@ function mergeWithCached(
   }
   const trimmed: Record<string, ColumnArray> = {};
   for (const n of names) trimmed[n] = (out[n] as ColumnArray).slice(0, k);
-  return { cols: trimmed, length: k, alreadyCached: same };
-}
-
-function typeOfArray(a: ColumnArray): 'f64' | 'u8' | 'u32' {
-  return a instanceof Float64Array ? 'f64' : a instanceof Uint32Array ? 'u32' : 'u8';
+  return { cols: trimmed, length: k, alreadyCached: same, priceScale };
 }
 
 export interface ReadOptions {
@@ -251,6 +314,7 @@ export function readSeries(root: string, key: CacheKey, series: CacheSeries, opt
     }
     const first = opened[0] as { header: PartitionHeader };
     const names = options.fields === 'all' ? first.header.columns.map((c) => c.name) : (options.fields ?? DEFAULT_FIELDS[series]);
+    const scales = series === 'trades' ? opened.map((o) => priceScaleOf(o.path, o.header)) : undefined;
     const total = opened.reduce((n, o) => n + o.header.length, 0);
     const targets: Record<string, ColumnArray> = {};
     for (const n of names) {
@@ -258,15 +322,44 @@ export function readSeries(root: string, key: CacheKey, series: CacheSeries, opt
       if (!e) throw new InputError('INVALID_OPTION', n, `the cached ${series} have no column "${n}"`, `use one of ${first.header.columns.map((c) => c.name).join(', ')}`);
       targets[n] = allocate(e.type, total);
     }
+    const priceScale = scales === undefined ? undefined : Math.max(...scales);
+    const direct = scales !== undefined && !sameLayout(opened, scales, 'priceUnits') ? names.filter((n) => n !== 'priceUnits') : names;
     let row = 0;
     for (const o of opened) {
-      readColumns(o.path, o.fd, o.header, names, targets, row);
+      readColumns(o.path, o.fd, o.header, direct, targets, row);
       row += o.header.length;
     }
-    return trimToRange({ length: total, ...targets }, TIME_COLUMN[series], options);
+    if (direct.length < names.length) targets.priceUnits = unifyPriceUnits(opened, scales as number[], total);
+    const scaleFields = priceScale === undefined ? {} : { priceScale, priceDivisor: 10 ** priceScale };
+    return trimToRange({ ...scaleFields, ...targets, length: total } as FlatColumns, TIME_COLUMN[series], options);
   } finally {
     for (const o of opened) closeSync(o.fd);
   }
+}
+
+type OpenedPartition = { readonly path: string; readonly fd: number; readonly header: PartitionHeader };
+
+/** True when every partition stores `column` with one type and one price scale, so raw bytes can be concatenated. */
+function sameLayout(opened: readonly OpenedPartition[], scales: readonly number[], column: string): boolean {
+  const typeIn = (o: OpenedPartition): string | undefined => o.header.columns.find((c) => c.name === column)?.type;
+  const t = typeIn(opened[0] as OpenedPartition);
+  return opened.every((o, i) => typeIn(o) === t && scales[i] === scales[0]);
+}
+
+/** Months cached at different price steps: each month's units re-expressed at the finest step (exact products). */
+function unifyPriceUnits(opened: readonly OpenedPartition[], scales: readonly number[], total: number): Int32Array | Float64Array {
+  const to = Math.max(...scales);
+  const parts = opened.map((o, i) => {
+    const raw = readColumns(o.path, o.fd, o.header, ['priceUnits']).priceUnits as Int32Array | Float64Array;
+    return rescalePriceUnits(raw, scales[i] as number, to);
+  });
+  const out = parts.every((p) => p instanceof Int32Array) ? new Int32Array(total) : new Float64Array(total);
+  let row = 0;
+  for (const p of parts) {
+    out.set(p, row);
+    row += p.length;
+  }
+  return out;
 }
 
 function trimToRange(c: FlatColumns, timeName: string, options: ReadOptions): FlatColumns {
@@ -275,9 +368,9 @@ function trimToRange(c: FlatColumns, timeName: string, options: ReadOptions): Fl
   const from = options.fromMs === undefined ? 0 : upperBound(times, options.fromMs, 0);
   const to = options.toMs === undefined ? c.length : upperBound(times, options.toMs, from);
   if (from === 0 && to === c.length) return c;
-  const out: Record<string, ColumnArray> = {};
-  for (const [k, v] of Object.entries(columnsOf(c))) out[k] = v.slice(from, to);
-  return { length: to - from, ...out };
+  const out: Record<string, ColumnArray | number> = {};
+  for (const [k, v] of Object.entries(c)) out[k] = ArrayBuffer.isView(v) ? v.slice(from, to) : v;
+  return { ...out, length: to - from };
 }
 
 /** Cached candles (default columns: openTimeMs and OHLCV, 48 bytes a bar). */
@@ -285,7 +378,10 @@ export function readBars(root: string, key: CacheKey, options: ReadOptions = {})
   return readSeries(root, key, 'bars', options) as unknown as BarColumns;
 }
 
-/** Cached trades (default columns: timeMs, price, qty, isBuyerMaker: 25 bytes a trade; add 'id' to fields for ids). */
+/**
+ * Cached trades (default columns: timeMs, priceUnits, signedQty: 20 bytes a trade; add 'id' to fields for ids),
+ * with `priceScale` / `priceDivisor` set. Trades cached by format version 1 are refused with a re-import message.
+ */
 export function readTrades(root: string, key: CacheKey, options: ReadOptions = {}): TradeColumns {
   return readSeries(root, key, 'trades', options) as unknown as TradeColumns;
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
 import { sharedData } from '../../test/support/shared-data.js';
 import { listMonths, readBars, readSeries, readTrades, writeSeries } from './cache.js';
+import { tradeIsSell, tradePrice, tradeQty } from './columns.js';
 import { importFile } from './import.js';
 import { parseFile } from './parse-file.js';
 
@@ -161,10 +162,11 @@ describe('cache round trip', () => {
     const cache = freshCache();
     const result = await importFile(file, { cacheDir: cache });
     expect(result.key).toEqual({ venue: 'binance', market: 'spot', symbol: 'LTCUSDT', kind: 'aggTrades' });
-    const trades = readTrades(cache, result.key, { fields: ['timeMs', 'price', 'qty', 'isBuyerMaker', 'id'] });
+    const trades = readTrades(cache, result.key, { fields: ['timeMs', 'priceUnits', 'signedQty', 'id'] });
     expect(trades.length).toBe(152763);
     // First row: 1750507467356,83.29,0.107,buy,293517768
-    expect([trades.timeMs[0], trades.price[0], trades.qty[0], trades.isBuyerMaker[0], trades.id?.[0]]).toEqual([1750507467356, 83.29, 0.107, 0, 293517768]);
+    expect([trades.timeMs[0], tradePrice(trades, 0), tradeQty(trades, 0), tradeIsSell(trades, 0), trades.id?.[0]]).toEqual([1750507467356, 83.29, 0.107, false, 293517768]);
+    expect([trades.priceScale, trades.priceUnits[0], trades.priceUnits instanceof Int32Array], 'LTCUSDT prices have two decimals: 83.29 is 8329 units of 0.01').toEqual([2, 8329, true]);
     expect(readSeries(cache, result.key, 'trades').length).toBe(152763);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA, sharedData } from '../../test/support/shared-data.js';
+import { tradeIsSell } from './columns.js';
 import { parseFile } from './parse-file.js';
 
 // Acceptance: every data file in ../shared/data parses, and its row count and first/last timestamps equal the
@@ -79,7 +80,7 @@ describe('parsed values', () => {
     // First row: binance-futures,BTCUSDT,1582329602111000,1582329602418379,42377944,buy,9682,0.132
     expect(parsed.trades.timeMs[0], '1582329602111000 µs = 1582329602111 ms').toBe(1582329602111);
     expect(parsed.trades.timeUs?.[0]).toBe(1582329602111000);
-    expect(parsed.trades.isBuyerMaker[0], 'side buy: the taker bought, so the buyer was not the maker').toBe(0);
+    expect(tradeIsSell(parsed.trades, 0), 'side buy: the taker bought, so the buyer was not the maker').toBe(false);
     expect(parsed.trades.id?.[0]).toBe(42377944);
     expect(parsed.timeUnit).toBe('us');
   });

@@ -2,7 +2,7 @@
 // series aligned to bar closes. Works on columns only; must never look ahead (a value is used only once known).
 import { InputError } from '../core/errors.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from '../core/time.js';
-import { BarBuilder, type BarColumns, type TradeColumns } from './columns.js';
+import { BarBuilder, tradePrice, type BarColumns, type TradeColumns } from './columns.js';
 
 /** The decimal places needed to write every value of `values` exactly (0..12), or undefined beyond that. */
 export function decimalPlaces(values: Float64Array, from = 0, to = values.length): number | undefined {
@@ -26,20 +26,20 @@ export function decimalPlaces(values: Float64Array, from = 0, to = values.length
 /**
  * Sums exchange decimals exactly: each value becomes an integer count of 10^-places units, the integers are summed,
  * and the total is divided back once, giving the double nearest to the exact decimal sum (what parsing the sum's
- * decimal text would give). Falls back to compensated (Neumaier) float summation when `places` is undefined or the
- * integer total would leave the safe-integer range.
+ * decimal text would give); `absolute` sums magnitudes (signed trade quantities). Falls back to compensated
+ * (Neumaier) float summation when `places` is undefined or the integer total would leave the safe-integer range.
  */
-function exactSum(values: Float64Array, from: number, to: number, places: number | undefined): number {
+function exactSum(values: Float64Array, from: number, to: number, places: number | undefined, absolute = false): number {
   if (places !== undefined) {
     const scale = 10 ** places;
     let units = 0;
-    for (let i = from; i < to; i++) units += Math.round((values[i] as number) * scale);
+    for (let i = from; i < to; i++) units += Math.round((absolute ? Math.abs(values[i] as number) : (values[i] as number)) * scale);
     if (Number.isSafeInteger(units)) return units / scale;
   }
   let sum = 0;
   let c = 0;
   for (let i = from; i < to; i++) {
-    const x = values[i] as number;
+    const x = absolute ? Math.abs(values[i] as number) : (values[i] as number);
     const t = sum + x;
     c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
@@ -135,17 +135,18 @@ function pushTradeBar(b: BarBuilder, trades: TradeColumns, from: number, to: num
   const qtyScale = qtyPlaces === undefined ? 1 : 10 ** qtyPlaces;
   let takerUnits = 0;
   for (let i = from; i < to; i++) {
-    const p = trades.price[i] as number;
-    const q = trades.qty[i] as number;
+    const p = tradePrice(trades, i);
+    const signed = trades.signedQty[i] as number;
+    const q = Math.abs(signed);
     if (p > high) high = p;
     if (p < low) low = p;
     quote += p * q;
-    if (trades.isBuyerMaker[i] === 0) {
+    if (1 / signed > 0) {
       takerUnits += qtyPlaces === undefined ? q : Math.round(q * qtyScale);
       takerQuote += p * q;
     }
   }
-  b.push(openTimeMs, trades.price[from] as number, high, low, trades.price[to - 1] as number, exactSum(trades.qty, from, to, qtyPlaces));
+  b.push(openTimeMs, tradePrice(trades, from), high, low, tradePrice(trades, to - 1), exactSum(trades.signedQty, from, to, qtyPlaces, true));
   const x = b.extras;
   if (!x) return;
   x.quoteVolume.push(quote);
@@ -167,7 +168,7 @@ export function tradesToTimeBars(trades: TradeColumns, intervalMs: number, optio
   checkTradeOrder(trades, options.label ?? 'trades');
   const n = trades.length;
   const b = new BarBuilder(true, 1024);
-  const places = decimalPlaces(trades.qty);
+  const places = decimalPlaces(trades.signedQty);
   const carry = options.emptyIntervals === 'carry-close';
   let i = 0;
   while (i < n) {
@@ -193,7 +194,7 @@ function tradesToSizedBars(trades: TradeColumns, size: (i: number) => number, th
   checkTradeOrder(trades, label);
   const n = trades.length;
   const b = new BarBuilder(true, 1024);
-  const places = decimalPlaces(trades.qty);
+  const places = decimalPlaces(trades.signedQty);
   const closes: number[] = [];
   let from = 0;
   let acc = 0;
@@ -221,8 +222,8 @@ export function tradesToVolumeBars(trades: TradeColumns, volumePerBar: number, l
   if (!(volumePerBar > 0 && Number.isFinite(volumePerBar))) {
     throw new InputError('INVALID_OPTION', 'volume per bar', `${volumePerBar} is not a positive volume`, 'Give a positive base-asset volume, e.g. 10');
   }
-  const scale = 10 ** (decimalPlaces(trades.qty) ?? 12);
-  return tradesToSizedBars(trades, (i) => Math.round((trades.qty[i] as number) * scale), Math.round(volumePerBar * scale), label);
+  const scale = 10 ** (decimalPlaces(trades.signedQty) ?? 12);
+  return tradesToSizedBars(trades, (i) => Math.round(Math.abs(trades.signedQty[i] as number) * scale), Math.round(volumePerBar * scale), label);
 }
 
 /** Tick bars: each bar holds `tradesPerBar` consecutive trades (the last may hold fewer: see `lastBarComplete`). */

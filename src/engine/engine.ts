@@ -27,15 +27,15 @@ import {
   LOG_REJECTED,
   LOG_TRIGGERED,
 } from './event-log.js';
+import type { AlignedSpotSeries, FundingSeries } from './context-series.js';
 import { Funnel } from './funnel.js';
-import { indicatorFactory } from './indicator-factory.js';
 import { InstrumentBook, Ledger, legOf } from './ledger.js';
 import { exitTicksFromEntry } from './order-api.js';
 import { exitReasonOf, OrderTracker, VenueInconsistencyError, type TrackedOrder } from './order-tracker.js';
 import type { OpenTrip } from './round-trips.js';
-import { SeededRandom } from './seeded-random.js';
+import { buildStrategyContext, fillViewOf, modifiedPriceTicks } from './strategy-context.js';
 import { MutableBar, MutableTrade, type EngineBars, type EngineTrades } from './market-views.js';
-import type { FillView, PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
+import type { PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
 
 export type { EngineBars, EngineTrades } from './market-views.js';
 
@@ -54,6 +54,12 @@ export interface EngineConfig {
   readonly ids?: IdGenerator;
   readonly runId: string;
   readonly source: TradeSource;
+  /** The spot series aligned to `bars`, for a strategy that declares `data.spot` (ctx.spot). */
+  readonly spot?: AlignedSpotSeries;
+  /** The primary instrument's funding-rate history (ctx.funding); without it ctx.funding knows only the schedule. */
+  readonly funding?: FundingSeries;
+  /** The run's leverage (ctx.leverage). */
+  readonly leverage?: number;
 }
 
 /** What a run leaves behind. */
@@ -68,6 +74,8 @@ export interface EngineResult {
   readonly log: EventLog;
   readonly funnel: Funnel;
   readonly ledger: Ledger;
+  /** The notes the strategy made in onEnd (its final summary), in order. */
+  readonly endNotes: readonly string[];
 }
 
 const EVENT_TRIGGERED = { kind: 'triggered' } as const;
@@ -94,6 +102,12 @@ export class Engine implements VenueEventSink, OrderDesk {
   private readonly ids: IdGenerator;
   private readonly orders: EngineOrders;
   private readonly handlers: StrategyHandlers;
+  private readonly ctx: StrategyContext;
+  /** Round trips already handed to onTradeClosed. */
+  private tripsSeen = 0;
+  private ended = false;
+  /** The log row where onEnd began: notes from there on are its final notes. */
+  private endNoteFrom = Number.POSITIVE_INFINITY;
   private readonly barView = new MutableBar();
   private readonly tradeView = new MutableTrade();
   /** The argument lists of the strategy's onBar and onTrade: the views, made once. */
@@ -130,7 +144,8 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.venuePricesExits = config.venue.capabilities.bracketExitsFromFill === true;
     this.orders = new EngineOrders(this);
     this.venue.connect(this);
-    this.handlers = config.strategy.create(this.context(config.seed), config.params as never);
+    this.ctx = this.context(config);
+    this.handlers = config.strategy.create(this.ctx, config.params as never);
   }
 
   nextClientId(): string {
@@ -194,8 +209,17 @@ export class Engine implements VenueEventSink, OrderDesk {
     Reflect.apply(h.onTrade, h, this.tradeArgs);
   }
 
-  /** Ends the run after `bars` bars: reports open positions apart (valued at the last close). */
+  /** Ends the run after `bars` bars: runs the strategy's onEnd once, reports open positions apart (valued at the last close). */
   finish(): EngineResult {
+    if (!this.ended) {
+      this.ended = true;
+      const before = this.log.length;
+      this.handlers.onEnd?.(this.ctx);
+      this.endNoteFrom = before;
+    }
+    const endNotes: string[] = [];
+    let i = 0;
+    if (this.endNoteFrom < this.log.length) for (const e of this.log.events()) if (i++ >= this.endNoteFrom && e.kind === 'note' && e.text !== undefined) endNotes.push(e.text);
     const openTrips: OpenTrip[] = [];
     for (const book of this.books) {
       for (let leg = 0; leg < book.legs.length; leg++) {
@@ -204,7 +228,7 @@ export class Engine implements VenueEventSink, OrderDesk {
         if (open !== undefined) openTrips.push(open);
       }
     }
-    return { bars: this.barsDone, trips: this.trips, openTrips, equity: this.equity.subarray(0, this.barsDone), log: this.log, funnel: this.funnel, ledger: this.ledger };
+    return { bars: this.barsDone, trips: this.trips, openTrips, equity: this.equity.subarray(0, this.barsDone), log: this.log, funnel: this.funnel, ledger: this.ledger, endNotes };
   }
 
   onVenueEvent(e: VenueEvent): void {
@@ -238,7 +262,11 @@ export class Engine implements VenueEventSink, OrderDesk {
       case 'OrderModified': {
         const m = this.modifiedEvent;
         m.spec = e.order;
-        this.orderUpdate(LOG_MODIFIED, this.tracker.apply(e.clientId, m), e.tsVenue, 'modified', '');
+        const t = this.tracker.apply(e.clientId, m);
+        // The new price goes into the log (the review detects a stop moved wider from it); the text says which price.
+        const price = modifiedPriceTicks(e.order);
+        this.log.append(LOG_MODIFIED, e.tsVenue, t.instrumentIndex, t.logRef, price === undefined ? '' : e.order.type === 'limit' ? 'limit' : 'trigger', price);
+        this.orderUpdate(LOG_NONE, t, e.tsVenue, 'modified', '');
         return;
       }
       case 'OrderCancelled': {
@@ -286,6 +314,7 @@ export class Engine implements VenueEventSink, OrderDesk {
         this.ledger.liquidations++;
         book.builders[leg]!.onFill(before, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, e.realisedPnl, 'liquidation', NO_ENTRY_INFO);
         this.log.append(LOG_LIQUIDATION, e.tsVenue, book.index, 0, e.side, e.priceTicks, signedLots, e.realisedPnl, e.fee);
+        if (this.trips.length > this.tripsSeen) this.tripsClosed();
         return;
       }
       default: {
@@ -325,24 +354,18 @@ export class Engine implements VenueEventSink, OrderDesk {
     book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), t);
     this.log.append(LOG_FILLED, e.tsVenue, book.index, t.logRef, e.liquidity, e.priceTicks, signedLots, e.fee);
     const h = this.handlers;
-    if (h.onFill !== undefined) {
-      const g = book.spec.tick;
-      const fill: FillView = {
-        clientId: e.clientId,
-        instrument: e.instrument,
-        action: e.action,
-        role: t.role,
-        lots: e.lots,
-        qty: e.lots * book.spec.lot.stepFloat,
-        price: (e.priceTicks * g.stepUnits) / 10 ** g.scale,
-        liquidity: e.liquidity,
-        fee: e.fee / 1e8,
-        timeMs: e.tsVenue,
-        ...(t.tag !== undefined ? { tag: t.tag } : {}),
-      };
-      h.onFill(fill);
-    }
+    if (h.onFill !== undefined) h.onFill(fillViewOf(e, t, book.spec));
     if (h.onOrder !== undefined && t.state.status === 'filled') h.onOrder({ clientId: e.clientId, status: 'filled', timeMs: e.tsVenue });
+    if (this.trips.length > this.tripsSeen) this.tripsClosed();
+  }
+
+  /** Hands the round trips closed since the last call to onTradeClosed, in the order they closed. */
+  private tripsClosed(): void {
+    const h = this.handlers;
+    while (this.tripsSeen < this.trips.length) {
+      const trip = this.trips[this.tripsSeen++]!;
+      if (h.onTradeClosed !== undefined) h.onTradeClosed(trip, this.ctx);
+    }
   }
 
   /**
@@ -407,22 +430,20 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.log.append(LOG_NOTE, this.nowMs, 0, 0, text);
   }
 
-  private context(seed: number): StrategyContext {
-    const random = new SeededRandom(seed);
-    const now = (): number => this.nowMs;
-    const context: StrategyContext = {
-      instrument: this.primary.spec,
-      indicators: indicatorFactory,
-      position: (instrument): PositionView => (instrument === undefined ? this.primary : this.bookOf(instrument)),
+  private context(config: EngineConfig): StrategyContext {
+    return buildStrategyContext({
+      spec: this.primary.spec,
       account: this.ledger,
       orders: this.orders,
+      seed: config.seed,
+      leverage: config.leverage,
+      spot: config.strategy.data.spot === true ? config.spot : undefined,
+      funding: config.funding,
+      position: (instrument): PositionView => (instrument === undefined ? this.primary : this.bookOf(instrument)),
+      now: (): number => this.nowMs,
+      barsClosed: (): number => this.barsDone,
       note: (text: string): void => this.note(text),
-      time: 0,
-      random,
       setTimer: (atMs: number): void => this.requestTimer(atMs),
-    };
-    // `time` reads the engine's clock on every access; a getter in the literal would need `this` aliased.
-    Object.defineProperty(context, 'time', { get: now, enumerable: true });
-    return context;
+    });
   }
 }

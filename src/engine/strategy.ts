@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { InstrumentId, InstrumentSpec } from '../domain/instrument.js';
+import type { RoundTrip } from '../domain/round-trip.js';
 import type { IndicatorFactory } from './indicator-factory.js';
 import type { OrderApi } from './order-api.js';
 
@@ -15,6 +16,35 @@ export interface StrategyData {
   readonly bars: BarInterval;
   readonly trades?: boolean;
   readonly quotes?: boolean;
+  /**
+   * The same symbol's spot bars, aligned to the run's bars and read through `ctx.spot` (a backtest loads them from the
+   * spot klines beside the perpetual's, or from `--spot-data`).
+   */
+  readonly spot?: boolean;
+}
+
+/**
+ * The spot series of the run's symbol (`ctx.spot`), aligned to the run's bars by open time: the close of the spot bar
+ * that opened with the run's bar (or the latest one before it, carried over gaps). Never answers for a bar the
+ * engine has not closed yet.
+ */
+export interface SpotView {
+  /** Where the prices come from (file names), for notes. */
+  readonly source: string;
+  /** The spot close (quote asset) at the last closed bar; undefined before the first spot bar. */
+  readonly close: number | undefined;
+  /** The spot close at the run's bar that opened at `openTimeMs`; undefined for a bar not closed yet or before the first spot bar. */
+  closeAt(openTimeMs: number): number | undefined;
+}
+
+/** The primary instrument's funding as known at the event being handled (`ctx.funding`): no settlement from the future. */
+export interface FundingView {
+  /** The rate of the last settlement at or before now (fraction; > 0: longs pay shorts); undefined before the first. */
+  readonly lastRate: number | undefined;
+  /** When that settlement happened (epoch ms). */
+  readonly lastTimeMs: number | undefined;
+  /** The next settlement time (epoch ms) from the venue's schedule; undefined for an instrument without funding. */
+  readonly nextTimeMs: number | undefined;
 }
 
 /**
@@ -115,8 +145,14 @@ export interface RandomSource {
 
 /** Everything a strategy may touch. */
 export interface StrategyContext {
-  /** The primary instrument (the first one of the run). */
+  /** The primary instrument (the first one of the run), with the run's fee overrides (`--fee-maker`, `--fee-taker`) applied. */
   readonly instrument: InstrumentSpec;
+  /** The run's leverage for initial margin (`--leverage`); undefined when the run did not set one. */
+  readonly leverage: number | undefined;
+  /** The spot series, when the strategy declared `data.spot` and the run has one; undefined otherwise. */
+  readonly spot: SpotView | undefined;
+  /** The primary instrument's funding, known up to now. */
+  readonly funding: FundingView;
   readonly indicators: IndicatorFactory;
   position(instrument?: InstrumentId): PositionView;
   readonly account: AccountView;
@@ -138,6 +174,10 @@ export interface StrategyHandlers {
   onFill?(fill: FillView): void;
   onOrder?(update: OrderUpdateView): void;
   onTimer?(timeMs: number): void;
+  /** A round trip closed (the position went flat, or flipped); called after the closing fill's onFill. */
+  onTradeClosed?(trip: RoundTrip, ctx: StrategyContext): void;
+  /** The run is over (after the last event, before open positions are valued): for a final note. Orders sent here never fill. */
+  onEnd?(ctx: StrategyContext): void;
 }
 
 /** Any zod object schema of parameters (every field with a default, so a strategy runs without --param). */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { gridFromStep } from '../core/grid.js';
+import { TradeBuilder } from '../data/columns.js';
 import { tradesToTimeBars } from '../data/resample.js';
 import { sharedData } from '../../test/support/shared-data.js';
 import { LiveBarBuilder, LiveBars } from './live-bars.js';
@@ -38,7 +39,9 @@ describe('LiveBarBuilder', () => {
     now = t.timeMs.at(-1)! + 60_000;
     builder.closeUntil(now);
     const n = t.timeMs.length;
-    const ref = tradesToTimeBars({ length: n, timeMs: Float64Array.from(t.timeMs), price: Float64Array.from(t.price), qty: Float64Array.from(t.qty), isBuyerMaker: new Uint8Array(n) }, 60_000);
+    const tape = new TradeBuilder(false);
+    for (let i = 0; i < n; i++) tape.push(t.timeMs[i]!, t.price[i]!, t.qty[i]!, false);
+    const ref = tradesToTimeBars(tape.finish(), 60_000);
     expect(bars.count, 'same number of bars').toBe(ref.length);
     for (let i = 0; i < ref.length; i++) {
       expect([bars.openTimeMs[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i]], `bar ${i} OHLC`).toEqual([ref.openTimeMs[i], ref.open[i], ref.high[i], ref.low[i], ref.close[i]]);

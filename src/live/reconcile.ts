@@ -13,7 +13,7 @@ import { fromCcxtOrder, type CcxtOrderStatus } from '../venues/ccxt/order-mappin
 import { classifyError } from '../venues/ccxt/venue-failure.js';
 import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { VenueSnapshot } from '../venues/venue.js';
-import { intentIdOf, readRunJournalState, type IntentState, type RunJournalState } from './run-journal-state.js';
+import { exitIsSpent, intentIdOf, readRunJournalState, type IntentState, type RunJournalState } from './run-journal-state.js';
 
 export interface ReconcileOptions {
   readonly db: Database.Database;
@@ -62,7 +62,7 @@ export interface ReconcileReport {
   readonly rejectionsJournaled: number;
   /** Our working orders left on the venue for this run (client ids as the venue holds them). */
   readonly adopted: readonly string[];
-  /** Our open orders with no live intent (or reduce-only with no position) that were cancelled. */
+  /** Our open orders with no live intent, reduce-only with no position, or exits of a finished bracket: cancelled. */
   readonly orphansCancelled: readonly string[];
   /** The venue's net position on the instrument after reconciliation, lots (hedge legs: long - short). */
   readonly positionSignedLots: number;
@@ -84,7 +84,8 @@ const DEFAULT_MAX_QUERIES = 200;
  * intents and each one not in the journal is journaled once (a fill is identified by client id, venue time, lots
  * and price, which is what the journal holds of the venue's trade); (3) final states seen on the venue (cancelled,
  * expired, rejected) are journaled; (4) open orders with the run's prefix are adopted when their intent is live, and
- * cancelled as orphans otherwise (or when reduce-only with no position left). Running it twice journals nothing new.
+ * cancelled as orphans otherwise, or when reduce-only with no position left, or when an exit whose bracket is done
+ * (the other exit filled, or the entry ended unfilled). Running it twice journals nothing new.
  */
 export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport> {
   const state = readRunJournalState(o.db, o.runId);
@@ -174,7 +175,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
     if (open.order.instrument !== o.spec.id || !open.clientId.startsWith(o.idTag)) continue;
     const s = state.intents.get(intentIdOf(open.clientId));
     const live = s !== undefined && s.final === undefined;
-    if (live && !(flat && open.order.effect === 'reduce-only')) {
+    const spent = flat && open.order.effect === 'reduce-only' ? 'reduce-only with no position' : live && exitIsSpent(state, intentIdOf(open.clientId)) ? 'its bracket is done' : undefined;
+    if (live && spent === undefined) {
       adopted.push(open.clientId);
       continue;
     }
@@ -186,7 +188,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
     }
     orphansCancelled.push(open.clientId);
     if (live) {
-      o.writer.append({ ...base, type: 'OrderCancelled', clientId: intentIdOf(open.clientId), reason: 'orphan cancelled at restart: reduce-only with no position', ...now() });
+      o.writer.append({ ...base, type: 'OrderCancelled', clientId: intentIdOf(open.clientId), reason: `orphan cancelled at restart: ${spent ?? 'no live intent'}`, ...now() });
       s.final = 'cancelled';
       cancelsJournaled++;
     }

@@ -17,6 +17,39 @@ export interface IntentState {
   final: 'filled' | 'cancelled' | 'rejected' | undefined;
 }
 
+/**
+ * The bracket an intent belongs to: GuardedVenue journals a bracket's entry, stop and target one after another, so
+ * exits are grouped with the entry journaled just before them. Undefined for plain orders.
+ */
+export function bracketOf(state: RunJournalState, clientId: string): readonly IntentState[] | undefined {
+  let group: IntentState[] | undefined;
+  let found: IntentState[] | undefined;
+  for (const [id, s] of state.intents) {
+    const purpose = s.intent.purpose;
+    if (purpose === 'entry') {
+      if (found !== undefined) break;
+      group = [s];
+    } else if ((purpose === 'stop' || purpose === 'target') && group !== undefined) group.push(s);
+    else if (found !== undefined) break;
+    else group = undefined;
+    if (id === clientId) found = group;
+  }
+  return found !== undefined && found.length > 1 ? found : undefined;
+}
+
+/**
+ * Whether a bracket exit has nothing left to protect: its other exit filled (the pair is one-cancels-other), or its
+ * entry ended without a fill. Such an exit still open on the venue is an orphan.
+ */
+export function exitIsSpent(state: RunJournalState, clientId: string): boolean {
+  const group = bracketOf(state, clientId);
+  if (group === undefined) return false;
+  const [entry, ...exits] = group;
+  if (entry === undefined || entry.intent.clientId === clientId) return false;
+  if (entry.final !== undefined && entry.filledLots === 0) return true;
+  return exits.some((x) => x.intent.clientId !== clientId && x.final === 'filled');
+}
+
 /** The run's orders as the journal holds them. */
 export interface RunJournalState {
   readonly runId: string;

@@ -23,7 +23,7 @@ export interface BasisTrade {
 }
 
 export interface BasisOptions {
-  /** Spot closes aligned to the run's bars. Required: without it the strategy never enters and says so. */
+  /** Spot closes aligned to the run's bars (default: `ctx.spot`). Without either the strategy never enters and says so. */
   readonly spot?: SpotFeed;
   readonly onTrade?: (trade: BasisTrade) => void;
 }
@@ -42,29 +42,35 @@ const params = z
   })
   .refine((p) => p.exitBasisPct < p.entryBasisPct, { message: 'exitBasisPct must be below entryBasisPct', path: ['exitBasisPct'] });
 
-/** The basis trade with an injected spot feed (the backtest's spot data) and an optional per-trade callback. */
+/** The basis trade with an optional injected spot feed (default: `ctx.spot`, the run's spot klines) and per-trade callback. */
 export function createBasis(options: BasisOptions = {}): StrategyDefinition<typeof params> {
   return defineStrategy({
     name: 'basis',
     description: 'perpetual vs spot cash-and-carry: short the perp and hold spot when the premium beats costs; exit on convergence or a time limit',
     params,
-    data: { bars: '1m' },
+    data: { bars: '1m', spot: true },
     create(ctx, p) {
+      const spotFeed = options.spot ?? ctx.spot;
+      let bars = 0;
+      let maxBasisPct = Number.NEGATIVE_INFINITY;
+      let trades = 0;
       const spec = ctx.instrument;
       const position = ctx.position();
       // Costs of the whole round trip, both legs, percent of notional.
       const costPct = 2 * (p.spotFeePct + p.perpFeePct);
       let open: { entryMs: number; qty: number; spotEntry: number; entryBasisPct: number; fundingAtEntry: number } | undefined;
       let pendingId: string | undefined;
-      if (options.spot === undefined) ctx.note('basis: no spot series given (run it with the spot klines beside the perpetual): it will not trade');
+      if (spotFeed === undefined) ctx.note('basis: no spot series given (run it with the spot klines beside the perpetual): it will not trade');
 
       return {
         onBar(bar) {
-          const spot = options.spot?.closeAt(bar.openTimeMs);
+          const spot = spotFeed?.closeAt(bar.openTimeMs);
           if (spot === undefined) return;
+          bars++;
           if (pendingId !== undefined && ctx.orders.isWorking(pendingId)) return;
           pendingId = undefined;
           const basis = basisPct(bar.close, spot);
+          if (basis > maxBasisPct) maxBasisPct = basis;
           if (open === undefined) {
             if (!position.isFlat || basis < p.entryBasisPct + costPct) return;
             const lots = countFromFloat(p.notional / spot, spec.lot, 'floor') ?? 0;
@@ -95,8 +101,17 @@ export function createBasis(options: BasisOptions = {}): StrategyDefinition<type
             `basis: exit (${trade.exitReason}) after ${heldHours.toFixed(1)} h: basis ${open.entryBasisPct.toFixed(4)} % -> ${basis.toFixed(4)} %; spot leg ${trade.spotPnl.toFixed(2)} after fees ${spotFees.toFixed(2)}; funding ${funding.toFixed(2)} (${fundingAnnualPct.toFixed(2)} % a year)`,
           );
           options.onTrade?.(trade);
+          trades++;
           open = undefined;
           if (!position.isFlat) pendingId = ctx.orders.market({ action: 'buy', lots: Math.abs(position.signedLots), reduceOnly: true, tag: 'basis:close' });
+        },
+        onEnd() {
+          // Says why it did not trade (or how little) when that is the outcome: the premium rarely beats two legs of fees.
+          if (spotFeed === undefined) ctx.note('basis final: 0 pair trades: the run had no spot series');
+          else if (bars === 0) ctx.note(`basis final: 0 pair trades: no bar of the run had a spot price (${spotFeed.source})`);
+          else {
+            ctx.note(`basis final: ${trades} pair trades${open === undefined ? '' : '; a pair is still open'}; over ${bars} bars with a spot price the basis peaked at ${maxBasisPct.toFixed(4)} %, entry needs ${(p.entryBasisPct + costPct).toFixed(4)} % (entryBasisPct ${p.entryBasisPct} % + round-trip costs ${costPct} %)`);
+          }
         },
       };
     },

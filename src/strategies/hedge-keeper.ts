@@ -28,7 +28,10 @@ export interface HedgeRow {
 }
 
 export interface HedgeKeeperOptions {
-  /** Spot closes aligned to the run's bars; without it the spot leg is valued at the perpetual's close (no basis). */
+  /**
+   * Spot closes aligned to the run's bars; without it the strategy reads `ctx.spot` (the backtest's spot klines), and
+   * without either the spot leg is valued at the perpetual's close (no basis).
+   */
   readonly spot?: SpotFeed;
   /** Called with every bar's row (after the strategy acted on the bar). */
   readonly onRow?: (row: HedgeRow) => void;
@@ -67,15 +70,17 @@ const params = z
   })
   .refine((p) => parseSchedule(p.schedule) !== undefined, { message: 'not a schedule: "YYYY-MM-DD[THH:MM]=qty" pairs in increasing time, comma-separated', path: ['schedule'] });
 
-/** The hedge keeper with an injected spot feed (the backtest's `--spot` data) and an optional row callback. */
+/** The hedge keeper with an optional injected spot feed (default: `ctx.spot`, the run's spot klines) and row callback. */
 export function createHedgeKeeper(options: HedgeKeeperOptions = {}): StrategyDefinition<typeof params> {
   return defineStrategy({
     name: 'hedge-keeper',
     description: 'delta-neutral micro-contract short against a spot holding: band rebalancing, duration, hedge stop; hedged vs unhedged equity',
     params,
-    data: { bars: '1m' },
+    data: { bars: '1m', spot: true },
     create(ctx, p) {
       const spec = ctx.instrument;
+      const spotFeed = options.spot ?? ctx.spot;
+      let last: { row: HedgeRow; perpClose: number } | undefined;
       const schedule = parseSchedule(p.schedule)!;
       const position = ctx.position();
       const startEquity = ctx.account.equity;
@@ -87,7 +92,7 @@ export function createHedgeKeeper(options: HedgeKeeperOptions = {}): StrategyDef
       let spotQty = p.spotQty;
       let spotCash = 0;
       let nextReportMs = 0;
-      if (options.spot === undefined) ctx.note('hedge-keeper: no spot series given: the spot leg is valued at the perpetual close (basis ignored)');
+      if (spotFeed === undefined) ctx.note('hedge-keeper: no spot series given: the spot leg is valued at the perpetual close (basis ignored)');
 
       const quantityAt = (timeMs: number): number => {
         let q = p.spotQty;
@@ -114,7 +119,7 @@ export function createHedgeKeeper(options: HedgeKeeperOptions = {}): StrategyDef
 
       return {
         onBar(bar) {
-          const spotPrice = options.spot?.closeAt(bar.openTimeMs) ?? bar.close;
+          const spotPrice = spotFeed?.closeAt(bar.openTimeMs) ?? bar.close;
           const q = quantityAt(bar.closeTimeMs);
           if (q !== spotQty) {
             // The holder bought or sold spot at this close: the cash moves, the holding's value does not jump.
@@ -150,11 +155,22 @@ export function createHedgeKeeper(options: HedgeKeeperOptions = {}): StrategyDef
             rebalanced: rebalancedNow,
           };
           rebalancedNow = false;
+          last = { row, perpClose: bar.close };
           options.onRow?.(row);
           if (bar.closeTimeMs >= nextReportMs) {
             nextReportMs = bar.closeTimeMs + p.reportEveryHours * 3_600_000;
             ctx.note(`hedge-keeper report: spot ${spotQty} at ${spotPrice}, short ${row.hedgeQty}; unhedged equity ${unhedged.toFixed(2)}, hedged ${row.hedgedEquity.toFixed(2)} (fees ${ctx.account.fees.toFixed(2)}, funding ${ctx.account.funding.toFixed(2)})`);
           }
+        },
+        onEnd() {
+          if (last === undefined) return;
+          const r = last.row;
+          const perpOnly = r.spotQty * last.perpClose + spotCash;
+          ctx.note(
+            `hedge-keeper final: spot ${r.spotQty} at ${r.spotPrice} (${spotFeed === undefined ? 'no spot series: the perpetual close' : spotFeed.source}), short ${r.hedgeQty}; ` +
+              `unhedged equity ${r.unhedgedEquity.toFixed(2)}, hedged ${r.hedgedEquity.toFixed(2)} (fees ${r.fees.toFixed(2)}, funding ${r.funding.toFixed(2)}); ` +
+              `valued at the perpetual close ${last.perpClose} instead, the spot leg would read ${perpOnly.toFixed(2)}`,
+          );
         },
         onFill(fill) {
           if (fill.clientId === stopId) {

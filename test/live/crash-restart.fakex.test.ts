@@ -72,7 +72,8 @@ describe('kill -9 and restart of a live session on fakex', () => {
           // Frozen market while the restart is checked: no new trades, so no new bars, orders or triggers.
           await control({ replay: 'pause' });
           const restartedAt = Date.now();
-          proc = startLiveProcess([...args, '--run', runId], env);
+          // Both ways to resume: the run id, or the last unfinished run of this strategy, instrument and venue.
+          proc = startLiveProcess([...args, ...(k % 2 === 0 ? ['--run', runId] : ['--resume'])], env);
           const line = await proc.waitFor(/^reconciled run .* position (-?\d+) lots, balance (\S+) USDT/, RESTART_LIMIT_MS);
           const truth = (await fakexTruth(server.url)) as unknown as TruthAccount;
           const elapsedMs = Date.now() - restartedAt;

@@ -1,38 +1,22 @@
 // The venue port over a ccxt exchange client: commands become ccxt calls (one at a time, in order), answers and
 // later order states become venue events, and snapshot() reads the venue's truth. The client is injected, so tests
 // drive a recorded-payload transport. Must never re-send an order on its own, nor let ccxt retry one.
-import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
-import { countFromFloat, type Lots, type Ticks } from '../../core/grid.js';
-import { moneyFromFloat, type Money } from '../../core/money.js';
-import type { Clock } from '../../core/time.js';
+import type { Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderSpec } from '../../domain/order.js';
-import type { MarginMode, PositionMode, RejectCode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venue.js';
+import type { RejectCode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venue.js';
+import { fillFromTrade, readFillsSince, type FillsSince, type OrderFilledEvent } from './account-fills.js';
+import type { BinanceUserStream, ResyncReason } from './binance-user-stream.js';
 import { BracketKeeper } from './bracket-keeper.js';
+import type { CcxtVenueOptions } from './ccxt-venue-options.js';
 import { fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
-import { readSnapshot } from './venue-snapshot.js';
+import { linkUserStream, type StreamGrids, type StreamTrade } from './user-stream-link.js';
+import { readSnapshot, type CcxtVenueSnapshot } from './venue-snapshot.js';
+import { withdrawPermission, type WithdrawPermission } from './withdraw-permission.js';
 import { classifyError, outcomeUnknown, VenueFailure, type ClassifiedError } from './venue-failure.js';
-import { isConditional, refusalReason, type VenueProfile } from './venue-profile.js';
+import { isConditional, refusalReason } from './venue-profile.js';
 
-export interface CcxtVenueOptions {
-  readonly profile: VenueProfile;
-  /** A ccxt exchange instance (keys already set, or none for public data); its transport may be replaced in tests. */
-  readonly exchange: Exchange;
-  /** The instruments this venue may trade (specs from the registry, on this profile's venue). */
-  readonly instruments: readonly InstrumentSpec[];
-  readonly clock: Clock;
-  /** Blanks secrets out of every message (see credentials.ts); identity when there are no keys. */
-  readonly redact?: (text: string) => string;
-  /** The modes the session expects; reported by snapshot() where the venue cannot be asked. */
-  readonly positionMode: PositionMode;
-  readonly marginMode: MarginMode;
-  /** After a timeout or unknown outcome: how often, and how long apart (ms), to ask for the order by client id. */
-  readonly unknownOutcome?: { readonly queries: number; readonly delayMs: number };
-  /** Waits (injected so tests do not sleep). */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Told of every failure (rate limit, auth, clock skew, unknown outcome), for back-off and alerts. */
-  readonly onFailure?: (failure: VenueFailure) => void;
-}
+export type { AccountNotice, CcxtVenueOptions, UserStreamSettings } from './ccxt-venue-options.js';
 
 /** One order this process knows: what it is, where it is on the venue, and which of its fills were reported. */
 interface TrackedOrder {
@@ -56,6 +40,8 @@ export class CcxtVenue implements VenuePort {
   private readonly redact: (text: string) => string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly keeper: BracketKeeper;
+  /** The user data stream when enabled (started by connect), for its stats and for tests to drive. */
+  readonly userStream: BinanceUserStream | undefined;
 
   constructor(private readonly o: CcxtVenueOptions) {
     this.name = o.profile.name;
@@ -76,10 +62,18 @@ export class CcxtVenue implements VenuePort {
       refusal: (spec) => refusalReason(o.profile, spec, this.specs.get(spec.instrument)),
       nowMs: () => o.clock.nowMs(),
     });
+    this.userStream = linkUserStream(this, o);
   }
 
+  /** Starts the user data stream when enabled (without waiting for it: polling covers until it is open). */
   connect(sink: VenueEventSink): void {
     this.sink = sink;
+    void this.userStream?.start();
+  }
+
+  /** Stops the user data stream and closes its listen key; commands already queued still complete. */
+  async close(): Promise<void> {
+    await this.userStream?.stop();
   }
 
   /** Queues the command; its outcome arrives as events. Never throws for a venue refusal. */
@@ -116,8 +110,11 @@ export class CcxtVenue implements VenuePort {
     return this.queue;
   }
 
-  /** The venue's truth; working orders it lists are tracked from now on (so a restarted process can cancel them). */
-  async snapshot(): Promise<VenueSnapshot> {
+  /**
+   * The venue's truth, with each instrument's margin mode and leverage as the venue reports them; working orders it
+   * lists are tracked from now on (so a restarted process can cancel them).
+   */
+  async snapshot(): Promise<CcxtVenueSnapshot> {
     const snap = await readSnapshot(this.o, (e) => this.failure(e));
     for (const open of snap.openOrders) {
       const instrument = this.specs.get(open.order.instrument);
@@ -132,6 +129,68 @@ export class CcxtVenue implements VenuePort {
       });
     }
     return snap;
+  }
+
+  /**
+   * The account's fills on `instrumentId` since `sinceMs` (venue ms), each with the venue's trade id, for
+   * reconciliation after a restart; see readFillsSince for the paging bounds. Throws a VenueFailure.
+   */
+  async fillsSince(instrumentId: string, sinceMs: number): Promise<FillsSince> {
+    const spec = this.specs.get(instrumentId);
+    if (spec === undefined) throw new Error(`${this.name} does not trade ${instrumentId}; it trades ${[...this.specs.keys()].join(', ')}`);
+    const known = new Map([...this.orders].filter(([, t]) => t.venueOrderId !== undefined).map(([clientId, t]) => [t.venueOrderId, clientId]));
+    try {
+      return await readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id) }, spec, sinceMs);
+    } catch (e) {
+      throw this.failure(e);
+    }
+  }
+
+  /** Whether the key in use can withdraw (the live command refuses such a key). Throws a VenueFailure. */
+  async withdrawPermission(): Promise<WithdrawPermission> {
+    try {
+      return await withdrawPermission(this.o.profile.ccxtId, this.o.exchange);
+    } catch (e) {
+      throw this.failure(e);
+    }
+  }
+
+  /**
+   * A trade the venue pushed (user data stream) for `clientId`: reported at once unless a poll reported it already.
+   * Without a trade, for a conditional order (whose trades belong to its triggered child) or for an order this process
+   * did not place, the orders are read back by REST instead.
+   */
+  ingest(clientId: string, venueOrderId: string, trade: StreamTrade | undefined): Promise<void> {
+    this.enqueue(async () => {
+      const t = this.orders.get(clientId);
+      if (t === undefined) {
+        for (const [id, x] of this.orders) if (!x.done) await this.refresh(id, x);
+      } else if (trade === undefined || isConditional(t.spec.type) || t.venueOrderId !== venueOrderId) {
+        if (!t.done) await this.refresh(clientId, t);
+      } else {
+        const { tradeId, ...fill } = trade;
+        const leg = t.spec.positionSide === undefined ? {} : { positionSide: t.spec.positionSide };
+        this.deliverFill(clientId, t, tradeId, { type: 'OrderFilled', clientId, instrument: t.instrument.id, action: t.spec.action, ...fill, ...leg, tsLocal: this.o.clock.nowMs() });
+      }
+    });
+    return this.queue;
+  }
+
+  /** The grids of the traded instrument whose exchange symbol is `symbol` (e.g. BTCUSDT). */
+  gridsOf(symbol: string): StreamGrids | undefined {
+    const spec = [...this.specs.values()].find((x) => x.symbol === symbol);
+    return spec === undefined ? undefined : { tick: spec.tick, lot: spec.lot, settle: spec.settle };
+  }
+
+  /** After a stream gap: the REST snapshot (adopting orders) and every live order read back, so no fill is lost. */
+  async resync(reason: ResyncReason): Promise<void> {
+    try {
+      const snapshot = await this.snapshot();
+      this.o.onAccount?.({ kind: 'resync', reason, snapshot });
+    } catch (e) {
+      this.o.onFailure?.(e instanceof VenueFailure ? e : this.failure(e));
+    }
+    await this.poll();
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -275,28 +334,18 @@ export class CcxtVenue implements VenuePort {
     }
     const sorted = [...trades].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
     for (const trade of sorted) {
-      const id = String(trade.id);
-      if (t.seenTradeIds.has(id)) continue;
-      const lots = countFromFloat(trade.amount ?? 0, t.instrument.lot, 'nearest') ?? 0;
-      const priceTicks = countFromFloat(trade.price ?? Number.NaN, t.instrument.tick, 'nearest');
-      if (lots <= 0 || priceTicks === undefined || t.reportedLots + lots > t.spec.qtyLots) continue;
-      t.seenTradeIds.add(id);
-      t.reportedLots += lots;
-      const fee: Money = moneyFromFloat(trade.fee?.cost ?? 0, 'nearest');
-      this.emit({
-        type: 'OrderFilled',
-        clientId,
-        instrument: t.instrument.id,
-        action: t.spec.action,
-        lots: lots as Lots,
-        priceTicks: priceTicks as Ticks,
-        liquidity: trade.takerOrMaker === 'maker' ? 'maker' : 'taker',
-        fee,
-        ...(t.spec.positionSide === undefined ? {} : { positionSide: t.spec.positionSide }),
-        tsVenue: trade.timestamp ?? this.o.clock.nowMs(),
-        tsLocal: this.o.clock.nowMs(),
-      });
+      const event = fillFromTrade(trade, t.instrument, clientId, t.spec.action, t.spec.positionSide, this.o.clock.nowMs());
+      if (event !== undefined) this.deliverFill(clientId, t, String(trade.id), event);
     }
+    if (t.reportedLots >= t.spec.qtyLots) t.done = true;
+  }
+
+  /** Reports one venue trade once, whichever path (poll, REST read-back, user stream) saw it first. */
+  private deliverFill(clientId: string, t: TrackedOrder, tradeId: string, event: OrderFilledEvent): void {
+    if (t.seenTradeIds.has(tradeId) || t.reportedLots + event.lots > t.spec.qtyLots) return;
+    t.seenTradeIds.add(tradeId);
+    t.reportedLots += event.lots;
+    this.emit(event);
     if (t.reportedLots >= t.spec.qtyLots) t.done = true;
   }
 

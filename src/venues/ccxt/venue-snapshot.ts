@@ -4,7 +4,7 @@ import type { Balances, Exchange, Order as CcxtOrder } from 'ccxt';
 import { countFromFloat, type Lots } from '../../core/grid.js';
 import { moneyFromFloat, moneyFromText } from '../../core/money.js';
 import type { Clock } from '../../core/time.js';
-import type { InstrumentSpec } from '../../domain/instrument.js';
+import type { InstrumentId, InstrumentSpec } from '../../domain/instrument.js';
 import type { MarginMode, PositionMode, VenueOpenOrder, VenuePosition, VenueSnapshot } from '../venue.js';
 import { fromCcxtPosition, specFromCcxtOrder } from './order-mapping.js';
 import type { VenueFailure } from './venue-failure.js';
@@ -19,6 +19,22 @@ export interface SnapshotSource {
   readonly marginMode: MarginMode;
 }
 
+/** One instrument's margin mode and leverage as the venue reports them; undefined where it does not say. */
+export interface InstrumentSettings {
+  readonly instrument: InstrumentId;
+  readonly marginMode: MarginMode | undefined;
+  /** The leverage multiplier (e.g. 10 = 10x). */
+  readonly leverage: number | undefined;
+}
+
+/**
+ * The port's snapshot plus each instrument's settings. `marginMode` is the first instrument's as the venue reports
+ * it, the configured one only where the venue does not say.
+ */
+export interface CcxtVenueSnapshot extends VenueSnapshot {
+  readonly settings: readonly InstrumentSettings[];
+}
+
 /**
  * The wallet balance of the settle asset: Binance's `walletBalance` (deposits + realised P&L - fees +/- funding,
  * GET /fapi/v2/account assets[]) where ccxt keeps the raw answer, else ccxt's total for the asset.
@@ -30,7 +46,7 @@ export function walletBalance(balances: Balances, settle: string): number | stri
 }
 
 /** Reads the snapshot; throws a VenueFailure (redacted, with its code) when the venue cannot be read. */
-export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) => VenueFailure): Promise<VenueSnapshot> {
+export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) => VenueFailure): Promise<CcxtVenueSnapshot> {
   const ex = src.exchange;
   const settleAsset = src.instruments[0]?.settle ?? 'USDT';
   try {
@@ -39,16 +55,21 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     const wallet = walletBalance(balances, settleAsset);
     const balance = (typeof wallet === 'string' ? moneyFromText(wallet, 'nearest') : undefined) ?? moneyFromFloat(Number(wallet), 'nearest');
     const bySymbol = new Map(src.instruments.map((s) => [s.ccxtSymbol, s]));
-    const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol));
+    // Rows of flat instruments carry the settings too where the venue lists them (profile.positionsParams).
+    const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol), src.profile.positionsParams ?? {});
     const positions: VenuePosition[] = [];
-    let marginMode: MarginMode | undefined;
+    const found = new Map<InstrumentId, { marginMode: MarginMode | undefined; leverage: number | undefined }>();
     for (const p of rawPositions) {
       const spec = p.symbol === undefined ? undefined : bySymbol.get(p.symbol);
-      const pos = spec === undefined ? undefined : fromCcxtPosition(p, spec);
-      if (pos === undefined) continue;
-      positions.push(pos);
-      if (p.marginMode === 'isolated' || p.marginMode === 'cross') marginMode ??= p.marginMode;
+      if (spec === undefined) continue;
+      const pos = fromCcxtPosition(p, spec);
+      if (pos !== undefined) positions.push(pos);
+      const seen = found.get(spec.id);
+      const mode = p.marginMode === 'isolated' || p.marginMode === 'cross' ? p.marginMode : undefined;
+      const leverage = typeof p.leverage === 'number' && Number.isFinite(p.leverage) && p.leverage > 0 ? p.leverage : undefined;
+      found.set(spec.id, { marginMode: seen?.marginMode ?? mode, leverage: seen?.leverage ?? leverage });
     }
+    const settings = src.instruments.map((s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode, leverage: found.get(s.id)?.leverage }));
     const openOrders: VenueOpenOrder[] = [];
     const conditional = src.profile.queryParams('stop-market');
     for (const spec of src.instruments) {
@@ -64,7 +85,7 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     if (ex.has['fetchPositionMode'] === true && first !== undefined) {
       positionMode = (await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way';
     }
-    return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: marginMode ?? src.marginMode };
+    return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: settings[0]?.marginMode ?? src.marginMode, settings };
   } catch (e) {
     throw failure(e);
   }

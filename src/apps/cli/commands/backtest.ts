@@ -12,6 +12,7 @@ interface BacktestFlags {
   readonly to?: string;
   readonly data?: string;
   readonly fundingFile?: string;
+  readonly spotData?: string;
   readonly fill?: string;
   readonly intrabar?: string;
   readonly limitFill?: string;
@@ -56,6 +57,7 @@ export function registerBacktest(program: Command): void {
     .option('--to <utc>', 'end, UTC date or time, exclusive (default: the end of the data)')
     .option('--data <file|dir>', 'kline file, or a directory laid out like ../shared/data (default: the cache)')
     .option('--funding-file <file>', 'funding-rate history (default: the fundingRate folder beside the klines, or the cache)')
+    .option('--spot-data <file|dir>', 'spot klines for strategies that read the spot series (hedge-keeper, basis); default: --data when it is a directory')
     .option('--fill <model>', 'fill model: bar (OHLC bars) or trades (the trade tape; --data names trades or aggTrades files)', 'bar')
     .option('--intrabar <rule>', 'bar model: stop-first (conservative) or proximity', 'stop-first')
     .option('--limit-fill <rule>', 'bar model: a limit fills when price trades through it, or touches it', 'through')
@@ -94,6 +96,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     ...(flags.to !== undefined ? { to: flags.to } : {}),
     ...(flags.data !== undefined ? { data: flags.data } : {}),
     ...(flags.fundingFile !== undefined ? { fundingFile: flags.fundingFile } : {}),
+    ...(flags.spotData !== undefined ? { spotData: flags.spotData } : {}),
     fill: flags.fill as never,
     intrabar: flags.intrabar as never,
     limitFill: flags.limitFill as never,
@@ -171,6 +174,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     ['liquidations', String(s.liquidations)],
     ['final equity', `${fmt(s.finalEquity)} ${asset}`],
   ]);
+  for (const note of run.result.endNotes) process.stdout.write(`${note}\n`);
   for (const o of run.result.openTrips) {
     process.stdout.write(`open at the end (not counted as a trade): ${o.trip.side} ${o.trip.maxContracts} from ${new Date(o.trip.entryTimeMs).toISOString()}, unrealised net ${(o.trip.netPnl / 1e8).toFixed(2)} ${asset}\n`);
   }

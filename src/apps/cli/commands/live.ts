@@ -10,6 +10,7 @@ interface LiveFlags extends SessionFlags {
   readonly keyFile?: string;
   readonly iUnderstandThisTradesRealMoney?: boolean;
   readonly run?: string;
+  readonly resume?: boolean;
   readonly positionMode: string;
   readonly marginMode: string;
   readonly minBalance: string;
@@ -21,6 +22,7 @@ export function registerLive(program: Command): void {
     .option('--key-file <file>', 'JSON key file readable only by you (chmod 600); default: MICROFUT_<VENUE>_API_KEY / _API_SECRET')
     .option('--i-understand-this-trades-real-money', 'required: confirms that orders go to the real venue')
     .option('--run <id>', 'resume this live run after a crash or kill (client ids continue, working orders are adopted)')
+    .option('--resume', 'resume the last unfinished live run of this strategy, instrument and venue (as --run)')
     .option('--position-mode <m>', 'expected position mode on the venue: one-way or hedge', 'one-way')
     .option('--margin-mode <m>', 'expected margin mode on the venue: cross or isolated', 'cross')
     .option('--min-balance <amount>', 'pre-flight: least wallet balance in the settle asset', '10')
@@ -65,6 +67,12 @@ async function runLive(f: LiveFlags): Promise<void> {
   });
   const { file, inputName } = resolveJournalPath(f.journal);
   const journal = openJournalDb(file, { create: true, inputName, durability: 'power-loss' });
+  const { lastUnfinishedRun } = await import('../../../live/run-journal-state.js');
+  const resumeRunId = f.run ?? (f.resume === true ? lastUnfinishedRun(journal.db, { source: 'live', strategy: loaded.definition.name, instrument: spec.id, venue: f.venue }) : undefined);
+  if (f.resume === true && resumeRunId === undefined) {
+    journal.close();
+    throw new InputError('NOT_FOUND', '--resume', `the journal ${file} has no unfinished live run of ${loaded.definition.name} on ${spec.id} (${f.venue})`, 'start without --resume, or give --run ID (see `microfut journal runs`)');
+  }
   try {
     const handle = await startLive({
       spec,
@@ -73,7 +81,7 @@ async function runLive(f: LiveFlags): Promise<void> {
       venue,
       venueName: f.venue,
       journal,
-      ...(f.run === undefined ? {} : { resumeRunId: f.run }),
+      ...(resumeRunId === undefined ? {} : { resumeRunId }),
       reconcileWith: { exchange, profile },
       wsBase: binanceWsBase(f.baseUrl),
       limits,

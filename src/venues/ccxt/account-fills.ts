@@ -1,0 +1,121 @@
+// The account's fills as the venue lists them (ccxt fetchMyTrades), mapped to our OrderFilled events with the
+// venue's trade id: one trade at a time for the live venue, and a paginated, bounded read since a time for
+// reconciliation after a restart. Reads only; must never place, cancel or re-send anything.
+import type { Exchange, Trade as CcxtTrade } from 'ccxt';
+import { countFromFloat, type Lots, type Ticks } from '../../core/grid.js';
+import { moneyFromFloat } from '../../core/money.js';
+import { MS_PER_DAY, type Clock } from '../../core/time.js';
+import type { InstrumentSpec } from '../../domain/instrument.js';
+import type { VenueEvent } from '../venue.js';
+
+export type OrderFilledEvent = Extract<VenueEvent, { type: 'OrderFilled' }>;
+
+/** One venue trade of the account: its ids and the event it becomes. */
+export interface AccountFill {
+  /** The venue's trade id (Binance userTrades `id`, the user stream's `t`): the key for dedupe. */
+  readonly tradeId: string;
+  readonly venueOrderId: string;
+  readonly event: OrderFilledEvent;
+}
+
+export interface FillsSince {
+  /** In venue time order, each trade once, none before `sinceMs`. */
+  readonly fills: readonly AccountFill[];
+  /** False when the page bound was reached first (read again from the last fill's time) or a trade could not be mapped. */
+  readonly complete: boolean;
+}
+
+export interface FillsSinceSource {
+  readonly exchange: Exchange;
+  readonly clock: Clock;
+  /** Client id of a venue order id when this process knows it; otherwise the order is read from the venue. */
+  readonly clientIdOf: (venueOrderId: string) => string | undefined;
+  /** Per-order query params (e.g. none for Binance regular orders). */
+  readonly orderParams?: Record<string, unknown>;
+}
+
+/** Binance userTrades: startTime..endTime at most 7 days apart, at most 1000 rows a page (ccxt enforces both too). */
+const WINDOW_MS = 7 * MS_PER_DAY;
+export const FILLS_PAGE_LIMIT = 1000;
+export const FILLS_MAX_PAGES = 50;
+
+/**
+ * The event for one ccxt trade of an order, or undefined when its quantity or price is off the instrument's grid
+ * (ccxt parses the venue's decimal text to a float; `nearest` recovers the exact step count).
+ */
+export function fillFromTrade(trade: CcxtTrade, spec: InstrumentSpec, clientId: string, action: 'buy' | 'sell', positionSide: 'long' | 'short' | undefined, nowMs: number): OrderFilledEvent | undefined {
+  const lots = countFromFloat(trade.amount ?? 0, spec.lot, 'nearest') ?? 0;
+  const priceTicks = countFromFloat(trade.price ?? Number.NaN, spec.tick, 'nearest');
+  if (lots <= 0 || priceTicks === undefined) return undefined;
+  return {
+    type: 'OrderFilled',
+    clientId,
+    instrument: spec.id,
+    action,
+    lots: lots as Lots,
+    priceTicks: priceTicks as Ticks,
+    liquidity: trade.takerOrMaker === 'maker' ? 'maker' : 'taker',
+    fee: moneyFromFloat(trade.fee?.cost ?? 0, 'nearest'),
+    ...(positionSide === undefined ? {} : { positionSide }),
+    tsVenue: trade.timestamp ?? nowMs,
+    tsLocal: nowMs,
+  };
+}
+
+/** The hedge-mode leg Binance reports on a trade (`positionSide` LONG/SHORT), undefined in one-way mode (BOTH). */
+function legOf(trade: CcxtTrade): 'long' | 'short' | undefined {
+  const ps = (trade.info as { positionSide?: unknown } | undefined)?.positionSide;
+  return ps === 'LONG' ? 'long' : ps === 'SHORT' ? 'short' : undefined;
+}
+
+/**
+ * Every fill of the account on `spec` from `sinceMs` (venue ms, inclusive) to now, read in 7-day windows of up to
+ * 1000 trades, at most `maxPages` requests. Client ids of orders this process does not know are read from the venue
+ * (fetchOrder by venue order id), once per order. Throws what ccxt throws; the caller maps it.
+ */
+export async function readFillsSince(src: FillsSinceSource, spec: InstrumentSpec, sinceMs: number, maxPages = FILLS_MAX_PAGES): Promise<FillsSince> {
+  const nowMs = src.clock.nowMs();
+  const seen = new Set<string>();
+  const trades: CcxtTrade[] = [];
+  let fromMs = sinceMs;
+  let pages = 0;
+  let complete = true;
+  while (fromMs <= nowMs) {
+    if (pages >= maxPages) {
+      complete = false;
+      break;
+    }
+    const toMs = Math.min(fromMs + WINDOW_MS - 1, nowMs);
+    const page = await src.exchange.fetchMyTrades(spec.ccxtSymbol, fromMs, FILLS_PAGE_LIMIT, { until: toMs });
+    pages += 1;
+    let lastMs = fromMs;
+    for (const t of page) {
+      const ts = t.timestamp ?? 0;
+      lastMs = Math.max(lastMs, ts);
+      const id = String(t.id);
+      if (ts < sinceMs || ts > toMs || seen.has(id)) continue;
+      seen.add(id);
+      trades.push(t);
+    }
+    // A full page may stop inside a millisecond: the next page starts at that millisecond, and ids dedupe it.
+    fromMs = page.length >= FILLS_PAGE_LIMIT ? (lastMs > fromMs ? lastMs : lastMs + 1) : toMs + 1;
+  }
+  trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0) || Number(a.id) - Number(b.id));
+  const clientIds = new Map<string, string | undefined>();
+  const fills: AccountFill[] = [];
+  for (const t of trades) {
+    const venueOrderId = String(t.order);
+    if (!clientIds.has(venueOrderId)) clientIds.set(venueOrderId, src.clientIdOf(venueOrderId) ?? (await clientIdFromVenue(src, spec, venueOrderId)));
+    const clientId = clientIds.get(venueOrderId);
+    const action = t.side === 'sell' ? 'sell' : 'buy';
+    const event = clientId === undefined ? undefined : fillFromTrade(t, spec, clientId, action, legOf(t), nowMs);
+    if (event !== undefined) fills.push({ tradeId: String(t.id), venueOrderId, event });
+    else complete = false;
+  }
+  return { fills, complete };
+}
+
+async function clientIdFromVenue(src: FillsSinceSource, spec: InstrumentSpec, venueOrderId: string): Promise<string | undefined> {
+  const o = await src.exchange.fetchOrder(venueOrderId, spec.ccxtSymbol, src.orderParams ?? {});
+  return o.clientOrderId === undefined || o.clientOrderId === '' ? undefined : o.clientOrderId;
+}
