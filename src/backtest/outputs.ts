@@ -132,7 +132,7 @@ export function codeVersion(): { readonly version: string; readonly git?: string
   return { version: 'unknown' };
 }
 
-/** run.json: config, data checksums, code version, models, the summary. No wall-clock time, so reruns match. */
+/** run.json: config, data checksums and absolute paths, code version, models, the summary. No wall-clock time, so reruns match. */
 export function runJson(run: BacktestRun): string {
   const { out: _out, json: _json, ...config } = run.config;
   const body = {
@@ -141,8 +141,9 @@ export function runJson(run: BacktestRun): string {
     config,
     strategy: { ...run.strategy, origin: run.strategy.origin === 'built-in' ? 'built-in' : relative(process.cwd(), run.strategy.origin) },
     instrument: { id: run.spec.id, tick: run.spec.tick.step, lot: run.spec.lot.step, settle: run.spec.settle, fees: run.spec.fees },
-    data: run.data.files.map((f) => ({ ...f, path: f.path.startsWith('cache:') ? f.path : relative(process.cwd(), f.path) })),
-    verify: run.data.verify.map((v) => ({ ...v, file: relative(process.cwd(), v.file) })),
+    // Absolute, so `microfut report <runDir>` finds the candles from any working directory.
+    data: run.data.files.map((f) => ({ ...f, path: f.path.startsWith('cache:') ? f.path : resolve(f.path) })),
+    verify: run.data.verify.map((v) => ({ ...v, file: resolve(v.file) })),
     models: run.models,
     summary: summaryJson(run),
   };

@@ -110,7 +110,7 @@ export function createBasis(options: BasisOptions = {}): StrategyDefinition<type
           if (spotFeed === undefined) ctx.note('basis final: 0 pair trades: the run had no spot series');
           else if (bars === 0) ctx.note(`basis final: 0 pair trades: no bar of the run had a spot price (${spotFeed.source})`);
           else {
-            ctx.note(`basis final: ${trades} pair trades${open === undefined ? '' : '; a pair is still open'}; over ${bars} bars with a spot price the basis peaked at ${maxBasisPct.toFixed(4)} %, entry needs ${(p.entryBasisPct + costPct).toFixed(4)} % (entryBasisPct ${p.entryBasisPct} % + round-trip costs ${costPct} %)`);
+            ctx.note(`basis final: ${trades} pair trades${open === undefined ? '' : '; a pair is still open'}; over ${bars} bars with a spot price the basis peaked at ${maxBasisPct.toFixed(4)} %, entry needs ${(p.entryBasisPct + costPct).toFixed(4)} % (entryBasisPct ${p.entryBasisPct} % + round-trip costs ${Number(costPct.toFixed(6))} %)`);
           }
         },
       };

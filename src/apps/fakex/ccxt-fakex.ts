@@ -1,5 +1,5 @@
-// How to point ccxt's binanceusdm at a running fakex: every `fapi*` REST URL to the server, and no `sapi` currency
-// call (fakex serves only the USD-M API). For tests and rehearsals; must never be used with real keys.
+// How to point ccxt's binanceusdm at a running fakex: every `fapi*` REST URL and `sapi` v1 (for the key's
+// permissions) to the server, and no `sapi` currency call (fakex serves only the USD-M API and apiRestrictions). For tests and rehearsals; must never be used with real keys.
 import ccxt from 'ccxt';
 
 /** A ccxt binanceusdm client for fakex at `baseUrl` (e.g. http://127.0.0.1:43210); `timeoutMs` is ccxt's timeout. */
@@ -7,6 +7,8 @@ export function ccxtForFakex(baseUrl: string, apiKey: string, secret: string, ti
   const exchange = new ccxt.binanceusdm({ apiKey, secret, timeout: timeoutMs, options: { fetchCurrencies: false } });
   const api = exchange.urls['api'] as Record<string, string>;
   for (const key of Object.keys(api)) if (key.startsWith('fapi')) api[key] = api[key]!.replace('https://fapi.binance.com', baseUrl);
+  // Only for GET /sapi/v1/account/apiRestrictions (the key's withdrawal permission).
+  api['sapi'] = api['sapi']!.replace('https://api.binance.com', baseUrl);
   return exchange;
 }
 

@@ -35,6 +35,8 @@ export interface FakexOptions {
   readonly clock?: Clock;
   /** Start with the replay paused (tests resume it through POST /__control once their sockets are open). */
   readonly paused?: boolean;
+  /** Report the key as able to withdraw on GET /sapi/v1/account/apiRestrictions (to test the live refusal). */
+  readonly withdrawalsEnabled?: boolean;
   /** One line per request (method, path, status); never parameters or headers. */
   readonly log?: (line: string) => void;
 }
@@ -118,6 +120,7 @@ export async function startFakex(options: FakexOptions): Promise<FakexServer> {
     exchange,
     book,
     serverNowMs,
+    withdrawalsEnabled: options.withdrawalsEnabled ?? false,
     listenKeys: {
       create: () => (listenKey ??= randomBytes(32).toString('base64url')),
       keepAlive: (k) => listenKey !== undefined && (k === null || k === listenKey),

@@ -25,6 +25,8 @@ export interface RestContext {
   readonly book: DepthBook;
   readonly serverNowMs: () => number;
   readonly listenKeys: { create(): string; keepAlive(key: string | null): boolean; remove(key: string | null): boolean };
+  /** What GET /sapi/v1/account/apiRestrictions reports as `enableWithdrawals` (a test flag; fakex cannot withdraw). */
+  readonly withdrawalsEnabled: boolean;
 }
 
 type Handler = (ctx: RestContext, p: URLSearchParams) => RestReply;
@@ -225,9 +227,22 @@ const ROUTES: Readonly<Record<string, Route>> = {
       if (bad) return error(bad);
       const x = ctx.exchange;
       const orderId = p.get('orderId');
-      const fills = x.fills.filter((f) => orderId === null || f.orderId === Number(orderId));
+      // Binance: startTime/endTime inclusive, oldest first, `limit` rows (default 500, at most 1000).
+      const fromMs = Number(p.get('startTime') ?? -Infinity);
+      const toMs = Number(p.get('endTime') ?? Infinity);
+      const limit = Math.min(1000, Number(p.get('limit') ?? 500) || 500);
+      const fills = x.fills.filter((f) => (orderId === null || f.orderId === Number(orderId)) && f.timeMs >= fromMs && f.timeMs <= toMs).slice(0, limit);
       return ok(fills.map((f) => fillJson(f, x.orders.get(f.orderId), x.spec)));
     },
+  },
+  'GET /sapi/v1/account/apiRestrictions': {
+    security: 'SIGNED',
+    handler: (ctx) =>
+      ok({
+        ipRestrict: false, createTime: 0, enableReading: true, enableWithdrawals: ctx.withdrawalsEnabled, enableInternalTransfer: false, enableMargin: false,
+        enableFutures: true, permitsUniversalTransfer: false, enableVanillaOptions: false, enableFixApiTrade: false, enableFixReadOnly: false,
+        enableSpotAndMarginTrading: false, enablePortfolioMarginTrading: false,
+      }),
   },
   'POST /fapi/v1/listenKey': { security: 'USER_STREAM', handler: (ctx) => ok({ listenKey: ctx.listenKeys.create() }) },
   'PUT /fapi/v1/listenKey': { security: 'USER_STREAM', handler: (ctx, p) => (ctx.listenKeys.keepAlive(p.get('listenKey')) ? ok({}) : error(BINANCE_ERRORS.listenKey)) },

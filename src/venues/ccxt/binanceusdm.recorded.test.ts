@@ -82,6 +82,16 @@ describe('binanceusdm through ccxt: recorded payloads', () => {
     expect(snap.settleAsset).toBe('USDT');
   });
 
+  it('reads each symbol\'s margin mode and leverage from GET /fapi/v2/positionRisk, not from the configuration', async () => {
+    // The venue is configured 'cross'; the recorded v2 row (Position Information V2,
+    // https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V2) says isolated, 20x.
+    const rig = await binanceRig({ marginMode: 'cross' });
+    rig.fake.failNext('/fapi/v2/positionRisk', { status: 200, body: venueFixture('binanceusdm', 'position-risk-v2') });
+    const snap = await rig.venue.snapshot();
+    expect(snap.marginMode, 'marginType "isolated" on the BTCUSDT row').toBe('isolated');
+    expect(snap.settings, 'one entry per traded instrument; the ETHUSDT row is not ours').toEqual([{ instrument: 'BINANCE:BTCUSDT', marginMode: 'isolated', leverage: 20 }]);
+  });
+
   const table: readonly [number, string, string][] = [
     [-2019, 'Margin is insufficient.', 'INSUFFICIENT_MARGIN'],
     [-1111, 'Precision is over the maximum defined for this asset.', 'OFF_GRID'],

@@ -79,7 +79,4 @@ export const binanceUsdmProfile: VenueProfile = {
   queryParams: (type) => (isConditional(type) ? { trigger: true } : {}),
   // GET /fapi/v1/userTrades takes orderId (with symbol); ccxt's fetchOrderTrades is spot-only.
   orderTradesParams: (venueOrderId) => ({ orderId: venueOrderId }),
-  // GET /fapi/v2/positionRisk lists every symbol (flat ones too) with marginType and leverage; v3 lists neither
-  // (https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V2).
-  positionsParams: { useV2: true },
 };

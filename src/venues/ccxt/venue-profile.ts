@@ -34,8 +34,6 @@ export interface VenueProfile {
   queryParams(type: OrderSpec['type']): Record<string, unknown>;
   /** ccxt fetchMyTrades params that narrow the answer to one order where the venue can (the adapter filters anyway). */
   orderTradesParams(venueOrderId: string): Record<string, unknown>;
-  /** ccxt fetchPositions params for rows that carry margin mode and leverage, flat instruments included. */
-  readonly positionsParams?: Record<string, unknown>;
 }
 
 /** Whether an order type waits for a trigger (stop, take-profit, trailing). */

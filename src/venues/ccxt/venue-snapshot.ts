@@ -55,8 +55,7 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     const wallet = walletBalance(balances, settleAsset);
     const balance = (typeof wallet === 'string' ? moneyFromText(wallet, 'nearest') : undefined) ?? moneyFromFloat(Number(wallet), 'nearest');
     const bySymbol = new Map(src.instruments.map((s) => [s.ccxtSymbol, s]));
-    // Rows of flat instruments carry the settings too where the venue lists them (profile.positionsParams).
-    const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol), src.profile.positionsParams ?? {});
+    const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol));
     const positions: VenuePosition[] = [];
     const found = new Map<InstrumentId, { marginMode: MarginMode | undefined; leverage: number | undefined }>();
     for (const p of rawPositions) {
@@ -69,7 +68,9 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
       const leverage = typeof p.leverage === 'number' && Number.isFinite(p.leverage) && p.leverage > 0 ? p.leverage : undefined;
       found.set(spec.id, { marginMode: seen?.marginMode ?? mode, leverage: seen?.leverage ?? leverage });
     }
-    const settings = src.instruments.map((s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode, leverage: found.get(s.id)?.leverage }));
+    const settings = src.profile.ccxtId === 'binanceusdm'
+      ? await binanceSettings(ex, src.instruments)
+      : src.instruments.map((s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode, leverage: found.get(s.id)?.leverage }));
     const openOrders: VenueOpenOrder[] = [];
     const conditional = src.profile.queryParams('stop-market');
     for (const spec of src.instruments) {
@@ -96,4 +97,27 @@ function openOrderOf(o: CcxtOrder, spec: InstrumentSpec): VenueOpenOrder | undef
   if (order === undefined) return undefined;
   const filledLots = (countFromFloat(o.filled ?? 0, spec.lot, 'nearest') ?? 0) as Lots;
   return { clientId: order.clientId, venueOrderId: String(o.id), order, filledLots };
+}
+
+interface BinancePositionRiskV2 {
+  fapiPrivateV2GetPositionRisk(params?: object): Promise<readonly { symbol?: unknown; marginType?: unknown; leverage?: unknown }[]>;
+}
+
+/**
+ * Binance's own settings per symbol: GET /fapi/v2/positionRisk lists every symbol, flat ones too, with `marginType`
+ * ("cross" | "isolated") and `leverage` (https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Position-Information-V2).
+ * Called through ccxt's implicit method because ccxt's fetchPositions drops flat rows and v3 has neither field.
+ */
+async function binanceSettings(ex: Exchange, instruments: readonly InstrumentSpec[]): Promise<InstrumentSettings[]> {
+  const rows = await (ex as unknown as BinancePositionRiskV2).fapiPrivateV2GetPositionRisk();
+  return instruments.map((spec) => {
+    const row = rows.find((r) => r.symbol === spec.symbol);
+    const mt = String(row?.marginType ?? '').toLowerCase();
+    const leverage = Number(row?.leverage);
+    return {
+      instrument: spec.id,
+      marginMode: mt === 'isolated' ? 'isolated' : mt === 'cross' || mt === 'crossed' ? 'cross' : undefined,
+      leverage: Number.isFinite(leverage) && leverage > 0 ? leverage : undefined,
+    };
+  });
 }

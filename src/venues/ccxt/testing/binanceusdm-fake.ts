@@ -85,6 +85,9 @@ export class BinanceUsdmFake {
         return ok([{ symbol: 'BTCUSDT', brackets: [{ bracket: 1, initialLeverage: 125, notionalCap: 50000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0 }] }]);
       case 'GET /fapi/v3/positionRisk':
         return ok(this.positionQty === 0 ? [] : [this.position()]);
+      case 'GET /fapi/v2/positionRisk':
+        // v2 lists the symbol flat or not, with its margin type and leverage.
+        return ok([{ ...this.position(), marginType: 'cross', leverage: '20', isAutoAddMargin: 'false', maxNotionalValue: '250000' }]);
       case 'GET /fapi/v1/positionSide/dual':
         return ok({ dualSidePosition: false });
       case 'DELETE /fapi/v1/allOpenOrders':

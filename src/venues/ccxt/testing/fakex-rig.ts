@@ -10,7 +10,7 @@ import type { Exchange } from 'ccxt';
 import type { Registry } from '../../../domain/registry.js';
 import type { VenueEvent } from '../../venue.js';
 import { binanceUsdmProfile } from '../binanceusdm.js';
-import { CcxtVenue, type CcxtVenueOptions } from '../ccxt-venue.js';
+import { CcxtVenue, type CcxtVenueOptions, type UserStreamSettings } from '../ccxt-venue.js';
 
 export const FAKEX_CAPTURE = sharedData('binance/futures-um/stream/BTCUSDT-wsRaw-2023-04-04T2358.txt.gz');
 export const FAKEX_KEYS = { apiKey: 'fakex-key', secret: 'fakex-canary-secret-4c1d' } as const;
@@ -24,7 +24,7 @@ export interface FakexHandle {
 
 /** The fakex app's entry points (src/apps/fakex: startFakex, ccxtForFakex, untilReplayDone, parseFaultSpec). */
 export interface FakexApi<Faults> {
-  startFakex(o: { port: number; replayFile: string; speed: number; faults: Faults; credentials: { apiKey: string; secret: string }; registry: Registry; paused?: boolean }): Promise<FakexHandle>;
+  startFakex(o: { port: number; replayFile: string; speed: number; faults: Faults; credentials: { apiKey: string; secret: string }; registry: Registry; paused?: boolean; withdrawalsEnabled?: boolean }): Promise<FakexHandle>;
   ccxtForFakex(baseUrl: string, apiKey: string, secret: string, timeoutMs?: number): Exchange;
   untilReplayDone(baseUrl: string, limitMs?: number): Promise<void>;
   parseFaultSpec(spec: string): Faults;
@@ -46,6 +46,10 @@ export interface FakexRigOptions {
   /** Leave the replay paused (websocket tests resume it once their sockets are open). */
   readonly paused?: boolean;
   readonly venue?: Partial<CcxtVenueOptions>;
+  /** Start the venue's user data stream on fakex's websocket (timers as given). */
+  readonly userStream?: Omit<UserStreamSettings, 'wsBaseUrl'>;
+  /** fakex reports the key as able to withdraw. */
+  readonly withdrawalsEnabled?: boolean;
 }
 
 /** Starts fakex, waits for its replay to end (unless paused), and builds the venue with markets loaded. */
@@ -59,6 +63,7 @@ export async function fakexRig<F>(api: FakexApi<F>, options: FakexRigOptions = {
     credentials: FAKEX_KEYS,
     registry,
     paused: options.paused ?? false,
+    withdrawalsEnabled: options.withdrawalsEnabled ?? false,
   });
   if (options.paused !== true) await api.untilReplayDone(server.url);
   const exchange = api.ccxtForFakex(server.url, FAKEX_KEYS.apiKey, FAKEX_KEYS.secret, 2000);
@@ -72,13 +77,18 @@ export async function fakexRig<F>(api: FakexApi<F>, options: FakexRigOptions = {
     positionMode: 'one-way',
     marginMode: 'cross',
     unknownOutcome: { queries: 3, delayMs: 50 },
+    ...(options.userStream === undefined ? {} : { userStream: { ...options.userStream, wsBaseUrl: server.wsUrl } }),
     ...options.venue,
   });
   const events: VenueEvent[] = [];
   venue.connect({ onVenueEvent: (e) => events.push(e) });
   const quote = (await (await fetch(`${server.url}/fapi/v1/ticker/bookTicker?symbol=BTCUSDT`)).json()) as { bidPrice: string; askPrice: string };
   const ticks = (p: string): number => countFromFloat(Number(p), spec.tick, 'nearest') ?? Number.NaN;
-  return { server, venue, spec, events, bidTicks: ticks(quote.bidPrice), askTicks: ticks(quote.askPrice), close: () => server.close() };
+  const close = async (): Promise<void> => {
+    await venue.close();
+    await server.close();
+  };
+  return { server, venue, spec, events, bidTicks: ticks(quote.bidPrice), askTicks: ticks(quote.askPrice), close };
 }
 
 /** The orders fakex holds that still work (regular NEW/PARTIALLY_FILLED, algo NEW), as its JSON. */
