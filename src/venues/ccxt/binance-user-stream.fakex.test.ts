@@ -19,6 +19,7 @@ afterEach(async () => rig?.close());
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const control = (url: string, body: unknown): Promise<Response> => fetch(`${url}/__control`, { method: 'POST', body: JSON.stringify(body) });
 
+/** Polls `cond`; resyncs read orders back through ccxt's rate limiter (~250 ms a read), hence the long limits. */
 async function until(cond: () => boolean | Promise<boolean>, limitMs: number, what: string): Promise<void> {
   for (let waited = 0; waited < limitMs; waited += 20) {
     if (await cond()) return;
@@ -81,7 +82,7 @@ describe('the Binance user data stream on fakex', () => {
     expect((await compare(r)).seen, 'a poll after the stream adds no fill (deduped by trade id)').toEqual(before);
     const ids = filled(r.events).map((e) => `${e.clientId}@${e.tsVenue}:${e.lots}`);
     expect(new Set(ids).size, 'no fill event is delivered twice').toBe(ids.length);
-  }, 30_000);
+  }, 45_000);
 
   test('an expired listen key is replaced and the REST resync recovers every fill made while disconnected', async () => {
     const r = (rig = await fakexRig(FAKEX_API, { paused: true, userStream: { backoffMs: { initial: 300, max: 600 } } }));
@@ -95,13 +96,13 @@ describe('the Binance user data stream on fakex', () => {
     await control(r.server.url, { replay: 'resume' });
     await untilReplayDone(r.server.url, 20_000);
     await until(() => stream.stats.resyncs === 1, 5000, 'the stream reconnected on a new key and asked for a resync');
-    await until(async () => filled(r.events).length >= (await compare(r)).truthFills, 5000, 'the resync reported the fills');
+    await until(async () => filled(r.events).length >= (await compare(r)).truthFills, 20_000, 'the resync reported the fills');
     await r.venue.idle();
     const c = await compare(r);
     expect(c.truthFills).toBeGreaterThan(0);
     expect(c.seen, 'lots per order equal fakex\'s truth: nothing lost, nothing doubled').toEqual(c.truth);
     expect([stream.stats.expiries, stream.stats.listenKeys], 'one expiry seen, a second key created').toEqual([1, 2]);
-  }, 30_000);
+  }, 45_000);
 
   test('sockets dropped mid-session (seeded ws-drop faults) lose no fill', async () => {
     const r = (rig = await fakexRig(FAKEX_API, { paused: true, faults: 'ws-drop:0.5,seed:11', userStream: { backoffMs: { initial: 20, max: 100 } } }));
@@ -114,11 +115,11 @@ describe('the Binance user data stream on fakex', () => {
     expect(drops, 'fakex dropped the user stream at least once').toBeGreaterThan(0);
     await until(() => stream.open && stream.stats.resyncs >= 1, 5000, 'the stream reconnected');
     await r.venue.idle();
-    await until(async () => filled(r.events).length >= (await compare(r)).truthFills, 5000, 'the resync reported the fills');
+    await until(async () => filled(r.events).length >= (await compare(r)).truthFills, 20_000, 'the resync reported the fills');
     await r.venue.idle();
     const c = await compare(r);
     expect(c.seen, 'lots per order equal fakex\'s truth after the drops').toEqual(c.truth);
-  }, 30_000);
+  }, 45_000);
 
   test('the listen key is kept alive on the timer', async () => {
     const r = (rig = await fakexRig(FAKEX_API, { userStream: { keepAliveMs: 30 } }));
