@@ -10,7 +10,7 @@ import type { BinanceUserStream, ResyncReason } from './binance-user-stream.js';
 import { BracketKeeper } from './bracket-keeper.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
 import { fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
-import { linkUserStream, type StreamGrids, type StreamTrade } from './user-stream-link.js';
+import { linkUserStream, type StreamTrade } from './user-stream-link.js';
 import { readSnapshot, type CcxtVenueSnapshot } from './venue-snapshot.js';
 import { withdrawPermission, type WithdrawPermission } from './withdraw-permission.js';
 import { classifyError, outcomeUnknown, VenueFailure, type ClassifiedError } from './venue-failure.js';
@@ -119,14 +119,7 @@ export class CcxtVenue implements VenuePort {
     for (const open of snap.openOrders) {
       const instrument = this.specs.get(open.order.instrument);
       if (instrument === undefined || this.orders.has(open.clientId)) continue;
-      this.orders.set(open.clientId, {
-        spec: open.order,
-        instrument,
-        venueOrderId: open.venueOrderId,
-        reportedLots: open.filledLots,
-        seenTradeIds: new Set(),
-        done: false,
-      });
+      this.orders.set(open.clientId, { spec: open.order, instrument, venueOrderId: open.venueOrderId, reportedLots: open.filledLots, seenTradeIds: new Set(), done: false });
     }
     return snap;
   }
@@ -139,20 +132,12 @@ export class CcxtVenue implements VenuePort {
     const spec = this.specs.get(instrumentId);
     if (spec === undefined) throw new Error(`${this.name} does not trade ${instrumentId}; it trades ${[...this.specs.keys()].join(', ')}`);
     const known = new Map([...this.orders].filter(([, t]) => t.venueOrderId !== undefined).map(([clientId, t]) => [t.venueOrderId, clientId]));
-    try {
-      return await readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id) }, spec, sinceMs);
-    } catch (e) {
-      throw this.failure(e);
-    }
+    return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id) }, spec, sinceMs));
   }
 
   /** Whether the key in use can withdraw (the live command refuses such a key). Throws a VenueFailure. */
-  async withdrawPermission(): Promise<WithdrawPermission> {
-    try {
-      return await withdrawPermission(this.o.profile.ccxtId, this.o.exchange);
-    } catch (e) {
-      throw this.failure(e);
-    }
+  withdrawPermission(): Promise<WithdrawPermission> {
+    return this.read(() => withdrawPermission(this.o.profile.ccxtId, this.o.exchange));
   }
 
   /**
@@ -174,12 +159,6 @@ export class CcxtVenue implements VenuePort {
       }
     });
     return this.queue;
-  }
-
-  /** The grids of the traded instrument whose exchange symbol is `symbol` (e.g. BTCUSDT). */
-  gridsOf(symbol: string): StreamGrids | undefined {
-    const spec = [...this.specs.values()].find((x) => x.symbol === symbol);
-    return spec === undefined ? undefined : { tick: spec.tick, lot: spec.lot, settle: spec.settle };
   }
 
   /** After a stream gap: the REST snapshot (adopting orders) and every live order read back, so no fill is lost. */
@@ -404,6 +383,15 @@ export class CcxtVenue implements VenuePort {
     const c = classifyError(e, this.o.profile.errors, this.redact);
     if (c.meaning.kind === 'failure') this.o.onFailure?.(new VenueFailure(this.name, c));
     return c;
+  }
+
+  /** A read whose failure is thrown as a VenueFailure (redacted, with its code). */
+  private async read<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (e) {
+      throw this.failure(e);
+    }
   }
 
   private failure(e: unknown): VenueFailure {

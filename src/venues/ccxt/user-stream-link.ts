@@ -28,8 +28,6 @@ export interface StreamGrids {
 export interface StreamTarget {
   ingest(clientId: string, venueOrderId: string, trade: StreamTrade | undefined): Promise<void>;
   resync(reason: ResyncReason): Promise<void>;
-  /** The grids of the instrument with this exchange symbol (e.g. BTCUSDT), undefined when not traded here. */
-  gridsOf(symbol: string): StreamGrids | undefined;
 }
 
 /**
@@ -50,6 +48,7 @@ export function streamTrade(u: StreamOrderUpdate, grids: StreamGrids | undefined
 export function linkUserStream(target: StreamTarget, o: CcxtVenueOptions): BinanceUserStream | undefined {
   const us = o.userStream === true ? {} : o.userStream === false ? undefined : o.userStream;
   if (us === undefined || o.profile.ccxtId !== 'binanceusdm') return undefined;
+  const grids = new Map(o.instruments.map((s) => [s.symbol, { tick: s.tick, lot: s.lot, settle: s.settle }]));
   return new BinanceUserStream({
     wsBaseUrl: us.wsBaseUrl ?? 'wss://fstream.binance.com',
     listenKeys: ccxtListenKeys(o.exchange),
@@ -58,7 +57,7 @@ export function linkUserStream(target: StreamTarget, o: CcxtVenueOptions): Binan
     handlers: {
       onOrderUpdate: (u) => {
         // NEW only acknowledges what the REST answer to the order already told.
-        if (u.execution !== 'NEW') void target.ingest(u.clientId, u.venueOrderId, streamTrade(u, target.gridsOf(u.symbol)));
+        if (u.execution !== 'NEW') void target.ingest(u.clientId, u.venueOrderId, streamTrade(u, grids.get(u.symbol)));
       },
       onAccountUpdate: (update) => o.onAccount?.({ kind: 'stream', update }),
       onResync: (reason) => void target.resync(reason),

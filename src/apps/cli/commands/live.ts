@@ -65,6 +65,12 @@ async function runLive(f: LiveFlags): Promise<void> {
     marginMode: f.marginMode,
     onFailure: (failure) => log(`venue failure ${failure.code}: ${failure.message}`),
   });
+  // A key that can move funds off the exchange is never used for trading (issue: refuse keys that can withdraw).
+  const permission = await venue.withdrawPermission();
+  if (permission.canWithdraw === true) {
+    throw new InputError('INVALID_OPTION', 'API key', `this key can withdraw funds (${permission.source})`, 'create a trade-only key without the withdrawal permission and use it instead');
+  }
+  if (permission.canWithdraw === 'unknown') log(`warning: could not tell whether this key can withdraw (${permission.source}); use a trade-only key`);
   const { file, inputName } = resolveJournalPath(f.journal);
   const journal = openJournalDb(file, { create: true, inputName, durability: 'power-loss' });
   const { lastUnfinishedRun } = await import('../../../live/run-journal-state.js');
