@@ -1,12 +1,13 @@
 // The columnar market-data cache: one partition file per venue/market/symbol/kind(-interval)/month (format in
 // cache-format.ts). Writes are atomic per partition and merge with what is cached; reads return typed arrays
 // (several months land in one array with no second copy). Must never hold per-row objects or half-written files.
-import { closeSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { BarColumns, FundingColumns, TradeColumns } from './columns.js';
-import { allocate, type ColumnArray, openPartition, type PartitionHeader, readColumns, stagePartition, typeOf } from './cache-format.js';
+import { allocate, type ColumnArray, openPartition, type PartitionHeader, readColumns, typeOf } from './cache-format.js';
+import { commitPartitions, type PartitionPlan } from './cache-staging.js';
 import { rescalePriceUnits } from './price-units.js';
 import type { DataKind } from './formats.js';
 
@@ -134,11 +135,7 @@ export function writeSeries(
   while (start < data.length) {
     const month = monthOf(times[start] as number);
     const end = upperBound(times, nextMonthStartMs(month), start);
-    const part = sliceRows(cols, start, end);
-    const path = join(dir, `${month}.mfc`);
-    if (existsSync(path) && !options.replace) {
-      plans.push({ month, path, ...mergeWithCached(path, series, part, end - start, priceScale) });
-    } else plans.push({ month, path, cols: part, length: end - start, alreadyCached: 0, priceScale });
+    plans.push(planMonth(dir, series, month, sliceRows(cols, start, end), end - start, priceScale, options));
     start = end;
   }
   mkdirSync(dir, { recursive: true });
@@ -146,40 +143,24 @@ export function writeSeries(
   return plans.map((p) => ({ month: p.month, path: p.path, rows: p.length, alreadyCached: p.alreadyCached }));
 }
 
-/** One month ready to be written. */
-export interface PartitionPlan {
-  readonly month: string;
-  readonly path: string;
-  readonly cols: Record<string, ColumnArray>;
-  readonly length: number;
-  readonly alreadyCached: number;
-  /** Trades only: the decimal scale of `priceUnits`. */
-  readonly priceScale: number | undefined;
-}
+export { commitPartitions, type PartitionPlan } from './cache-staging.js';
 
-/** Stages every plan as a temp file, then renames them all; on any failure removes the staged files. */
-export function commitPartitions(series: CacheSeries, plans: readonly PartitionPlan[], meta: Readonly<Record<string, unknown>>): void {
-  const staged: { tmp: string; path: string }[] = [];
-  try {
-    for (const p of plans) {
-      const extra = p.priceScale === undefined ? {} : { priceScale: p.priceScale };
-      staged.push({ tmp: stagePartition(p.path, series, p.length, p.cols, { ...meta, month: p.month, ...extra }), path: p.path });
-    }
-  } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
-    throw e;
-  }
-  // Renames do not fail for lack of space; one that fails (a crash, a directory in the way) removes what is left.
-  let committed = 0;
-  try {
-    for (const s of staged) {
-      renameSync(s.tmp, s.path);
-      committed++;
-    }
-  } catch (e) {
-    for (const s of staged.slice(committed)) rmSync(s.tmp, { force: true });
-    throw e;
-  }
+/**
+ * The partition plan for one month of `series` rows in `dir` (all rows in that UTC month, ascending): the rows
+ * as given, or merged with the cached month when one exists and `replace` is not set (see writeSeries).
+ */
+export function planMonth(
+  dir: string,
+  series: CacheSeries,
+  month: string,
+  cols: Record<string, ColumnArray>,
+  length: number,
+  priceScale: number | undefined,
+  options: { readonly replace?: boolean } = {},
+): PartitionPlan {
+  const path = join(dir, `${month}.mfc`);
+  if (existsSync(path) && !options.replace) return { month, path, ...mergeWithCached(path, series, cols, length, priceScale) };
+  return { month, path, cols, length, alreadyCached: 0, priceScale };
 }
 
 /** First index >= from whose value is >= bound (values ascending). */

@@ -8,7 +8,7 @@ import { parseBookTicker } from './parse-book-ticker.js';
 import { parseDepth } from './parse-depth.js';
 import { parseFreqtradeJson } from './parse-freqtrade.js';
 import { parseFunding } from './parse-funding.js';
-import { parseKlines } from './parse-klines.js';
+import { type MonthSink, parseKlines } from './parse-klines.js';
 import { parseMarkPriceStream } from './parse-mark-price.js';
 import { parseTrades } from './parse-trades.js';
 import { parseWsCapture } from './parse-ws-capture.js';
@@ -21,7 +21,15 @@ export interface ParseOptions {
   readonly kind?: DataKind;
   /** How to name the file in messages (default: the path as given). */
   readonly label?: string;
+  /**
+   * Formats in MONTH_STREAMED_FORMATS only: each UTC month is handed over as soon as it is complete and the
+   * returned columns are empty (see parseKlines). Other formats ignore it and return whole columns.
+   */
+  readonly onMonth?: MonthSink;
 }
+
+/** The formats that can hand over their rows month by month (`ParseOptions.onMonth`). */
+export const MONTH_STREAMED_FORMATS: readonly FileFormat[] = ['binance-klines'];
 
 /** Reads the first line (decompressed) without reading the rest of the file. */
 export async function readFirstLine(path: string): Promise<string> {
@@ -41,7 +49,7 @@ export async function readFirstLine(path: string): Promise<string> {
   return Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
 }
 
-/** Parses a whole file into columns. Throws InputError (file and line named) on anything malformed. */
+/** Parses a whole file into columns (or month by month, see `onMonth`). Throws InputError (file and line named) on anything malformed. */
 export async function parseFile(path: string, options: ParseOptions = {}): Promise<ParsedData> {
   const label = options.label ?? path;
   const name = nameInfo(path);
@@ -55,7 +63,7 @@ export async function parseFile(path: string, options: ParseOptions = {}): Promi
   const chunks = readChunks(path);
   switch (format) {
     case 'binance-klines':
-      return parseKlines(chunks, ctx);
+      return parseKlines(chunks, ctx, options.onMonth);
     case 'freqtrade-json':
       return parseFreqtradeJson(chunks, ctx);
     case 'binance-trades':

@@ -1,7 +1,7 @@
 // Parses candle files (klines and mark/index/premium-index klines) into BarColumns: 12-column data.binance.vision
 // rows, 6-column OHLCV and 7-column OHLCV + datetime; header row or not; s/ms/µs/ns timestamps (stored as ms).
 // Must never check market sanity (high >= low, order, gaps): that is verify.ts, so a broken file can be reported.
-import { BarBuilder } from './columns.js';
+import { BarBuilder, type BarColumns } from './columns.js';
 import { ByteCursor, countFields } from './byte-cursor.js';
 import type { LineHandler } from './line-reader.js';
 import { diagnoseRow, fieldCountError } from './row-error.js';
@@ -28,8 +28,21 @@ const NAMES_6 = NAMES_12.slice(0, 6);
 const NAMES_7 = [...NAMES_6, 'datetime'];
 const UPPER_N = 78;
 
-/** Parses a kline file of any of the three layouts; the layout is fixed by the first data row. */
-export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseContext): Promise<ParsedData> {
+/**
+ * Hands over one UTC month of bars as soon as a later month's first row is read (and the last month at the end):
+ * `part` is that month's ParsedData (its `rows` the month's bars), `firstRow` the 0-based data row it starts at.
+ * The columns are views valid only during the call (the parser reuses their buffers): copy what must outlive it.
+ */
+export type MonthSink = (part: ParsedData, firstRow: number) => void;
+
+/**
+ * Parses a kline file of any of the three layouts; the layout is fixed by the first data row. With `onMonth`,
+ * bars are handed over month by month and freed (a file bigger than memory works): a new part starts at the
+ * first row whose open time is at or after the next UTC month of the current part's first row, so times that go
+ * back stay inside a part, where verify finds them. The returned `bars` are then empty; `rows`, `firstMs` and
+ * `lastMs` cover the whole file.
+ */
+export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseContext, onMonth?: MonthSink): Promise<ParsedData> {
   const c = new ByteCursor();
   const units = new UnitTracker();
   // Mark-price candles carry no volume: Binance writes 0, freqtrade exports of Bybit write "None"; both mean 0.
@@ -38,6 +51,27 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
   let columns = 0;
   let names = NAMES_6;
   let headerRow = false;
+  let partEndMs = -Infinity;
+  let partFirstRow = 0;
+  let rows = 0;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const result = (bars: BarColumns, range: { firstMs?: number; lastMs?: number }): ParsedData => ({
+    series: 'bars',
+    ...ctx.common,
+    rows: bars.length,
+    headerRow,
+    timeUnit: units.unit,
+    mixedTimeUnits: units.mixed,
+    ...range,
+    bars,
+  });
+  // The part's columns are views of the one builder, reused for the next month: no allocation per month.
+  const handOver = (sink: MonthSink, b: BarBuilder): void => {
+    const bars = b.view();
+    sink(result(bars, timeRange(bars.openTimeMs)), partFirstRow);
+    b.clear();
+  };
   const onLine: LineHandler = (buf, start, end, lineNo) => {
     if (builder === undefined) {
       if (!headerRow && isHeaderLine(buf, start)) {
@@ -54,6 +88,12 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
     c.reset(buf, start, end);
     const t = c.epochMs();
     units.see(c.lastDigits);
+    if (onMonth !== undefined && t >= partEndMs) {
+      if (builder.length > 0) handOver(onMonth, builder);
+      partFirstRow = rows;
+      const d = new Date(t);
+      partEndMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
     const o = c.num();
     const h = c.num();
     const l = c.num();
@@ -89,19 +129,18 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
       throw diagnoseRow(ctx.file, lineNo, buf, start, end, names, c.failedAt, 'klines');
     }
     b.push(t, o, h, l, cl, v);
+    if (rows === 0) firstMs = t;
+    lastMs = t;
+    rows++;
   };
   await runLines(chunks, onLine);
-  const bars = (builder ?? new BarBuilder(false, 16)).finish();
-  return {
-    series: 'bars',
-    ...ctx.common,
-    rows: bars.length,
-    headerRow,
-    timeUnit: units.unit,
-    mixedTimeUnits: units.mixed,
-    ...timeRange(bars.openTimeMs),
-    bars,
-  };
+  if (onMonth === undefined) {
+    const bars = (builder ?? new BarBuilder(false, 16)).finish();
+    return result(bars, timeRange(bars.openTimeMs));
+  }
+  if (builder !== undefined && builder.length > 0) handOver(onMonth, builder);
+  const empty = new BarBuilder(false, 16).finish();
+  return { ...result(empty, firstMs === undefined || lastMs === undefined ? {} : { firstMs, lastMs }), rows };
 }
 
 const NONE = Buffer.from('None');
