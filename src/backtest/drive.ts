@@ -4,6 +4,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { EngineBars } from '../engine/engine.js';
 import type { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
+import type { LoadedQuotes } from './load-quotes.js';
 import type { LoadedTrades } from './load-trades.js';
 
 /** Events between progress callbacks: a power of two, so the loops test it with a mask. */
@@ -44,6 +45,32 @@ export function driveTrades(venue: SimulatedVenue, engine: Engine, data: LoadedT
     }
     venue.onTrade(0, ticks, j);
     engine.onTrade(tape, j);
+    if (progress !== undefined && (j & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) progress(j + 1, n);
+  }
+  while (bar < bars.length) engine.onBar(bar++);
+  progress?.(n, n);
+}
+
+/**
+ * Quote model: every best bid / ask update to the venue (market orders cross it). A bar (the mid, built from the same
+ * quotes) closes when the first quote at or after its end arrives, before that quote reaches the venue, so an order
+ * decided at the close meets the first quote after the decision; the last bar closes after the last quote.
+ */
+export function driveQuotes(venue: SimulatedVenue, engine: Engine, data: LoadedQuotes, progress: Progress): void {
+  const bars = data.bars;
+  const quotes = data.tickQuotes;
+  const interval = data.intervalMs;
+  const n = quotes.length;
+  let bar = 0;
+  let barEndMs = bars.length > 0 ? bars.openTimeMs[0]! + interval : Number.POSITIVE_INFINITY;
+  for (let j = 0; j < n; j++) {
+    const t = quotes.timeMs[j]!;
+    while (t >= barEndMs) {
+      engine.onBar(bar);
+      bar++;
+      barEndMs = bar < bars.length ? bars.openTimeMs[bar]! + interval : Number.POSITIVE_INFINITY;
+    }
+    venue.onQuote(0, quotes, j);
     if (progress !== undefined && (j & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) progress(j + 1, n);
   }
   while (bar < bars.length) engine.onBar(bar++);

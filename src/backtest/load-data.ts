@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { BarColumns, FundingColumns, TradeColumns } from '../data/columns.js';
+import type { BarColumns, BookTickerColumns, FundingColumns, TradeColumns } from '../data/columns.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { EngineBars } from '../engine/engine.js';
 
@@ -35,6 +35,8 @@ export interface LoadedData {
   readonly warnings: readonly string[];
   /** The spot series aligned to `bars`, when the request asked for one. */
   readonly spot?: AlignedSpot;
+  /** Set when `funding` carries settlement marks from mark-price klines (funding-marks.ts): how many, from which files. */
+  readonly fundingMarks?: { readonly known: number; readonly source: string };
 }
 
 /**
@@ -112,12 +114,16 @@ export async function ofThisMarket(files: readonly string[], root: string, spec:
   });
 }
 
-export async function parseVerified(path: string, symbol: string, expect: 'bars' | 'funding' | 'trades'): Promise<{ cols: BarColumns | FundingColumns | TradeColumns; summary: VerifySummary; rows: number }> {
+export async function parseVerified(
+  path: string,
+  symbol: string,
+  expect: 'bars' | 'funding' | 'trades' | 'bookTicker',
+): Promise<{ cols: BarColumns | FundingColumns | TradeColumns | BookTickerColumns; summary: VerifySummary; rows: number }> {
   const { parseFile } = await import('../data/parse-file.js');
   const { verifyParsed } = await import('../data/verify.js');
   const data = await parseFile(path);
   if (data.series !== expect) {
-    const wanted = { bars: 'klines', funding: 'funding rates', trades: 'trades or aggTrades' }[expect];
+    const wanted = { bars: 'klines', funding: 'funding rates', trades: 'trades or aggTrades', bookTicker: 'bookTicker quotes' }[expect];
     throw new InputError('INVALID_FILE', path, `holds ${data.kind}, not ${wanted}`, expect === 'funding' ? 'pass a funding-rate file with --funding-file' : `pass a file of ${wanted} with --data`);
   }
   const report = verifyParsed(data, { symbol });
@@ -137,7 +143,7 @@ export async function parseVerified(path: string, symbol: string, expect: 'bars'
     missingBars: report.gaps.reduce((n, g) => n + g.missing, 0),
     warnings: report.warnings,
   };
-  const cols = data.series === 'bars' ? data.bars : data.series === 'trades' ? data.trades : (data as { funding: FundingColumns }).funding;
+  const cols = data.series === 'bars' ? data.bars : data.series === 'trades' ? data.trades : data.series === 'bookTicker' ? data.quotes : (data as { funding: FundingColumns }).funding;
   return { cols, summary, rows: report.rows };
 }
 

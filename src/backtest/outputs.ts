@@ -145,6 +145,7 @@ export function runJson(run: BacktestRun): string {
     data: run.data.files.map((f) => ({ ...f, path: f.path.startsWith('cache:') ? f.path : resolve(f.path) })),
     verify: run.data.verify.map((v) => ({ ...v, file: resolve(v.file) })),
     models: run.models,
+    marks: run.marks,
     summary: summaryJson(run),
   };
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -11,11 +11,20 @@ import { Engine, type EngineResult } from '../engine/engine.js';
 import { parseParams } from '../engine/strategy-params.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { timeOf, type BacktestConfig } from './backtest-config.js';
-import { loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type VerifySummary } from './load-data.js';
-import { driveBars, driveTrades } from './drive.js';
+import type { FillConfig } from '../venues/simulated/sim-config.js';
+import { loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
+import { driveBars, driveQuotes, driveTrades } from './drive.js';
+import { loadFundingMarks } from './funding-marks.js';
+import { loadQuoteData, type LoadedQuotes } from './load-quotes.js';
 import { loadTradeData, type LoadedTrades } from './load-trades.js';
 import { loadStrategy } from './strategy-loader.js';
 import { summarize, type BacktestSummary } from './summary.js';
+
+/** The mark sources of a run, in words, for run.json. */
+export interface RunMarks {
+  readonly funding: string;
+  readonly liquidation: string;
+}
 
 export interface BacktestHooks {
   /** Called once the data is loaded and verified, before the run. */
@@ -39,6 +48,8 @@ export interface BacktestRun {
   readonly summary: BacktestSummary;
   /** What the venue's models assumed (fill model, mark source, funding), for run.json and the report. */
   readonly models: readonly string[];
+  /** Which price stood for the mark price in funding and in liquidation checks. */
+  readonly marks: RunMarks;
   readonly warnings: readonly string[];
 }
 
@@ -47,14 +58,6 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
   const spec = deps.registry.get(config.instrument);
   const strategy = await loadStrategy(config.strategy);
   const params = parseParams(strategy.definition.params, config.params);
-  if (config.fill === 'quotes') {
-    throw new InputError(
-      'INVALID_OPTION',
-      '--fill',
-      'quotes replay is not wired into `microfut backtest` yet (the simulated venue has the quote model)',
-      'use --fill bar (the default) or --fill trades',
-    );
-  }
   const startingBalance = moneyFromText(config.equity);
   if (startingBalance === undefined || startingBalance <= 0) throw new InputError('OUT_OF_RANGE', '--equity', `${config.equity} is not a positive amount`, 'give a starting balance above 0');
   const request = {
@@ -67,14 +70,14 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     ...(config.to !== undefined ? { toMs: timeOf(config.to) } : {}),
     cacheDir: deps.cacheDir,
   };
-  const loaded = config.fill === 'trades' ? await loadTradeData(request) : await loadBacktestData(request);
+  const loaded = await withFundingMarks(await loadFor(config, request), config, spec);
   const data = strategy.definition.data.spot === true ? await withSpot(loaded, config, spec, strategy.definition.data.bars, strategy.definition.name) : loaded;
   hooks.onData?.(data);
   const runId = runIdOf(config, data);
   const venue = new SimulatedVenue({
     instruments: [{ spec, ...(data.funding !== undefined ? { funding: data.funding } : {}) }],
     config: {
-      fill: config.fill === 'trades' ? { kind: 'trades', queue: config.queue, slippageTicks: config.slippageTicks } : { kind: 'bar', intrabar: config.intrabar, limitFill: config.limitFill },
+      fill: fillOf(config),
       latency: config.latencyMs > 0 ? { kind: 'constant', ms: config.latencyMs } : { kind: 'none' },
       positionMode: config.positionMode,
       marginMode: config.marginMode,
@@ -112,6 +115,7 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     leverage: config.leverage,
   });
   if ('tickTrades' in data) driveTrades(venue, engine, data as LoadedTrades, hooks.onProgress);
+  else if ('tickQuotes' in data) driveQuotes(venue, engine, data as LoadedQuotes, hooks.onProgress);
   else driveBars(venue, engine, data.bars, hooks.onProgress);
   const result = engine.finish();
   const warnings = [...data.warnings];
@@ -128,7 +132,65 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     result,
     summary: summarize(result),
     models: venue.describeModels(),
+    marks: marksOf(config, data),
     warnings,
+  };
+}
+
+function loadFor(config: BacktestConfig, request: LoadRequest): Promise<LoadedData> {
+  switch (config.fill) {
+    case 'bar':
+      return loadBacktestData(request);
+    case 'trades':
+      return loadTradeData(request);
+    case 'quotes':
+      return loadQuoteData(request);
+  }
+}
+
+function fillOf(config: BacktestConfig): FillConfig {
+  switch (config.fill) {
+    case 'bar':
+      return { kind: 'bar', intrabar: config.intrabar, limitFill: config.limitFill };
+    case 'trades':
+      return { kind: 'trades', queue: config.queue, slippageTicks: config.slippageTicks };
+    case 'quotes':
+      return { kind: 'quotes' };
+  }
+}
+
+/** Adds each funding settlement's mark from mark-price klines (--mark-file, or found beside --data), when there are any. */
+async function withFundingMarks(data: LoadedData, config: BacktestConfig, spec: InstrumentSpec): Promise<LoadedData> {
+  if (data.funding === undefined) {
+    if (config.markFile !== undefined && config.funding === 'on') return { ...data, warnings: [...data.warnings, '--mark-file is not used: the run has no funding settlements'] };
+    return data;
+  }
+  const files = [...data.files];
+  const verify = [...data.verify];
+  const warnings = [...data.warnings];
+  const marks = await loadFundingMarks(
+    { spec, funding: data.funding, ...(config.markFile !== undefined ? { markFile: config.markFile } : {}), ...(config.data !== undefined ? { data: config.data } : {}) },
+    files,
+    verify,
+    warnings,
+  );
+  if (marks === undefined) return data;
+  return { ...data, funding: marks.funding, files, verify, warnings, fundingMarks: { known: marks.known, source: marks.source } };
+}
+
+/** Which price stood for the mark, for funding and for liquidation (run.json `marks`). */
+function marksOf(config: BacktestConfig, data: LoadedData): RunMarks {
+  const proxy = { bar: 'bar prices', trades: 'the last trade price', quotes: 'the bid/ask mid' }[config.fill];
+  const m = data.fundingMarks;
+  const funding =
+    data.funding === undefined
+      ? 'no funding charged'
+      : m === undefined
+        ? `mark proxy: ${config.fill === 'bar' ? "the open of the bar at the settlement" : proxy}`
+        : `mark-price klines ${m.source} (${m.known} of ${data.funding.length} settlements; the rest: the mark proxy)`;
+  return {
+    funding,
+    liquidation: `mark proxy: ${config.fill === 'bar' ? "each bar's adverse extreme (low for longs, high for shorts)" : proxy} (no 1m mark series)`,
   };
 }
 

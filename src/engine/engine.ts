@@ -11,6 +11,7 @@ import type { OrderSpec } from '../domain/order.js';
 import type { RoundTrip, TradeSource } from '../domain/round-trip.js';
 import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venues/venue.js';
 import { EngineOrders, type OrderDesk } from './engine-orders.js';
+import { seedResume, type EngineResume } from './engine-resume.js';
 import {
   EventLog,
   LOG_ACCEPTED,
@@ -60,6 +61,8 @@ export interface EngineConfig {
   readonly funding?: FundingSeries;
   /** The run's leverage (ctx.leverage). */
   readonly leverage?: number;
+  /** A restarted session's inherited position and adopted working orders, booked before the first event (engine-resume.ts). */
+  readonly resume?: EngineResume;
 }
 
 /** What a run leaves behind. */
@@ -143,6 +146,10 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.equity = new Float64Array(config.bars.length);
     this.venuePricesExits = config.venue.capabilities.bracketExitsFromFill === true;
     this.orders = new EngineOrders(this);
+    if (config.resume !== undefined) {
+      seedResume(this.books, this.tracker, this.log, config.resume);
+      this.anyHeld = this.ledger.anyHeld();
+    }
     this.venue.connect(this);
     this.ctx = this.context(config);
     this.handlers = config.strategy.create(this.ctx, config.params as never);

@@ -69,7 +69,7 @@ describe('microfut backtest', () => {
     [['--intrabar', 'random'], /--intrabar/],
     [['--fee-taker', 'abc'], /--fee-taker: "abc" is not a number/],
     [['--from', '2025-05-12', '--to', '2025-05-10'], /--from and --to/],
-    [['--fill', 'quotes'], /--fill: quotes replay is not wired/],
+    [['--fill', 'quotes'], /holds klines, not bookTicker quotes/],
     [['--fill', 'trades'], /holds klines, not trades or aggTrades/],
   ])('refuses %j with a one-line error naming the flag, exit 2, and writes nothing', (extra, message) => {
     const out = join(dir, `bad-${extra.join('-').replace(/[^a-z0-9]/gi, '')}`);

@@ -12,6 +12,7 @@ import { sharedData } from '../support/shared-data.js';
 
 const KLINES = 'binance/futures-um/klines/BTCUSDT-1m-2025-05-04_2025-06-24.csv.gz';
 const FUNDING = 'binance/futures-um/fundingRate/BTCUSDT-fundingRate-2025-03-06_2025-06-24.csv';
+const MARKS = 'binance/futures-um/markPriceKlines/BTCUSDT-markPrice-8h-2025-03-06_2025-06-24.csv';
 
 /**
  * The semantics, as a trader would write them down (BINANCE:BTCUSDT: tick 0.1, lot 0.001 BTC, taker 0.05 %,
@@ -23,8 +24,10 @@ const FUNDING = 'binance/futures-um/fundingRate/BTCUSDT-fundingRate-2025-03-06_2
  *   short), rounded half away from zero. The target is a limit (maker) that fills only when price trades through it;
  *   the stop a stop-market (taker) that fills at the stop, or at the open when a bar opens beyond it.
  * - Inside a bar the stop is checked before the target (stop-first), on the entry bar too.
- * - Fees: notional x rate, rounded up to 1e-8 USDT. Funding: at each settlement time, at the open of the first bar
- *   opening at or after it, -(signed notional at that open) x rate, rounded down to 1e-8 USDT.
+ * - Fees: notional x rate, rounded up to 1e-8 USDT. Funding: at each settlement time, at the first bar opening at or
+ *   after it, -(signed notional at the mark) x rate, rounded down to 1e-8 USDT; the mark is the open of the 8 h
+ *   mark-price kline starting at the settlement's minute (Binance stamps settlements a few ms late), rounded to the
+ *   0.1 tick (the bar's open where there is none).
  */
 interface RefTrade {
   side: 'long' | 'short';
@@ -59,6 +62,7 @@ function readCsv(path: string): number[][] {
 function referenceLoop(): { trades: RefTrade[]; balanceUnits: number } {
   const rows = readCsv(sharedData(KLINES));
   const funding = readCsv(sharedData(FUNDING)).filter((r) => r[0]! >= rows[0]![0]!);
+  const markAt = new Map(readCsv(sharedData(MARKS)).map((r) => [r[0]!, Math.round(r[1]! * 10)]));
   const t = rows.map((r) => r[0]!);
   const o = rows.map((r) => Math.round(r[1]! * 10));
   const h = rows.map((r) => Math.round(r[2]! * 10));
@@ -96,7 +100,7 @@ function referenceLoop(): { trades: RefTrade[]; balanceUnits: number } {
   for (let i = 0; i < rows.length; i++) {
     while (f < funding.length && funding[f]![0]! <= t[i]!) {
       if (lots !== 0) {
-        const flow = floorUnits(-lots * o[i]! * UNITS_PER_TICK_LOT * funding[f]![1]!);
+        const flow = floorUnits(-lots * (markAt.get(Math.floor(funding[f]![0]! / 60_000) * 60_000) ?? o[i]!) * UNITS_PER_TICK_LOT * funding[f]![1]!);
         tripUnits += flow;
         balance += flow;
       }
@@ -146,7 +150,7 @@ describe('the engine against a plain loop on real BTCUSDT 1m bars', () => {
     const venue = new SimulatedVenue({ instruments: [{ spec: loadRegistry().get('BINANCE:BTCUSDT') }] });
     expect(venue.capabilities.bracketExitsFromFill, 'the simulated venue prices bracket exits from the fill').toBe(true);
     const ref = referenceLoop();
-    const config = parseBacktestConfig({ strategy: 'ema-cross', instrument: 'BINANCE:BTCUSDT', data: sharedData(KLINES), fundingFile: sharedData(FUNDING) });
+    const config = parseBacktestConfig({ strategy: 'ema-cross', instrument: 'BINANCE:BTCUSDT', data: sharedData(KLINES), fundingFile: sharedData(FUNDING), markFile: sharedData(MARKS) });
     const run = await runBacktest(config, { registry: loadRegistry(), cacheDir: '/nonexistent-cache' });
     const got = run.result.trips.map((tr) => ({
       side: tr.side,

@@ -15,10 +15,15 @@ import { isWorkingStatus, SimOrderBook, STATUS_PENDING, TYPE_TRAILING_STOP } fro
  */
 export type MarkSource = 'mark-series' | 'price-proxy';
 
-/** Funding settlements of one instrument, from the real funding-rate history: times (epoch ms) and rates (fractions). */
+/**
+ * Funding settlements of one instrument, from the real funding-rate history: times (epoch ms) and rates (fractions).
+ * `markTicks`, when given, is the mark price at each settlement (ticks, same rows; 0 where the mark is unknown): the
+ * funding notional is taken at it instead of the instrument's mark source.
+ */
 export interface FundingSeries {
   readonly timeMs: Float64Array;
   readonly rate: Float64Array;
+  readonly markTicks?: Float64Array;
 }
 
 /** A bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent. */

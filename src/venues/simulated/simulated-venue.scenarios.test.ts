@@ -264,6 +264,29 @@ describe('simulated venue: funding', () => {
     expectClean(t);
   });
 
+  it("takes the funding notional at the settlement's mark, not the bar open, when the series carries the mark", () => {
+    // The same tape as above, but the mark at 08:00 is 70,012.3 (700123 ticks) while the bar opens at 70,050.0.
+    const funding = { timeMs: Float64Array.of(Date.UTC(2025, 4, 4, 8)), rate: Float64Array.of(-0.0001), markTicks: Float64Array.of(700123) };
+    const t = tape({ positionMode: 'hedge' }, { funding });
+    t.bar(700000, 700500, 699500, 700000);
+    t.submit(market('long', 'buy', 10, { positionSide: 'long' }));
+    t.submit(market('short', 'sell', 4, { positionSide: 'short' }));
+    t.bars([
+      [700000, 700200, 699800, 700100],
+      [700100, 700600, 700000, 700500],
+      [700500, 700700, 700300, 700600], // 08:00: opens at 700500, the mark is 700123
+      [700600, 700800, 700400, 700700],
+    ]);
+    // Long: -(0.01 x 70,012.3) x (-0.0001) = +0.0700123. Short: -(-0.004 x 70,012.3) x (-0.0001) = -0.02800492.
+    expect(t.log.filter((l) => l.includes('funding')), 'both legs settle at the mark 700123, not the open 700500').toEqual([
+      'bar 3: funding BINANCE:TEST 10 lots long rate -0.0001 @700123 amount 0.0700123',
+      'bar 3: funding BINANCE:TEST -4 lots short rate -0.0001 @700123 amount -0.02800492',
+    ]);
+    expect(t.venue.totals().funding, '0.0700123 - 0.02800492').toBe(usd('0.04200738'));
+    expect(t.venue.describeModels().some((n) => n.includes("settlement's mark price for 1 of 1")), 'the run metadata says which mark funding used').toBe(true);
+    expectClean(t);
+  });
+
   it('charges nothing when funding is off', () => {
     const funding = { timeMs: Float64Array.of(Date.UTC(2025, 4, 4, 8)), rate: Float64Array.of(-0.0001) };
     const t = tape({ funding: 'off' }, { funding });

@@ -187,7 +187,7 @@ export class SimulatedVenue implements VenuePort {
           ? `${id}: mark price from the mark-price series`
           : `${id}: no mark series; mark proxy = traded price (bars: adverse extreme for liquidation, open at a funding time, close for equity)`,
       );
-      notes.push(m.funding === undefined ? `${id}: no funding charged (funding off or no funding history given)` : `${id}: funding from ${m.funding.timeMs.length} real settlements`);
+      notes.push(m.funding === undefined ? `${id}: no funding charged (funding off or no funding history given)` : `${id}: funding from ${m.funding.timeMs.length} real settlements, ${fundingMarkNote(m.funding)}`);
     }
     return notes;
   }
@@ -307,11 +307,15 @@ export class SimulatedVenue implements VenuePort {
     m.refreshReach();
   }
 
-  /** Funding settlements due at or before `t`, each at the mark (series) or `proxyTicks` (the price at `t`). */
+  /**
+   * Funding settlements due at or before `t`, each at the settlement's own mark (`FundingSeries.markTicks`) when
+   * known, else at the mark (series) or `proxyTicks` (the price at `t`).
+   */
   private settleFunding(m: SimMarket, t: number, proxyTicks: number): void {
     const f = m.funding!;
     while (m.fundingIndex < f.timeMs.length && f.timeMs[m.fundingIndex]! <= t) {
-      const mark = m.markSource === 'mark-series' && m.ia.markTicks > 0 ? m.ia.markTicks : proxyTicks;
+      const known = f.markTicks === undefined ? 0 : f.markTicks[m.fundingIndex]!;
+      const mark = known > 0 ? known : m.markSource === 'mark-series' && m.ia.markTicks > 0 ? m.ia.markTicks : proxyTicks;
       this.settleOne(m, f.timeMs[m.fundingIndex]!, f.rate[m.fundingIndex]!, mark);
       m.fundingIndex++;
     }
@@ -390,4 +394,11 @@ export class SimulatedVenue implements VenuePort {
   private emit(event: VenueEvent): void {
     this.sink!.onVenueEvent(event);
   }
+}
+
+/** How many settlements carry their own mark, for describeModels. */
+function fundingMarkNote(f: FundingSeries): string {
+  let known = 0;
+  if (f.markTicks !== undefined) for (let i = 0; i < f.markTicks.length; i++) if (f.markTicks[i]! > 0) known++;
+  return known === 0 ? 'notional at the mark proxy' : `notional at the settlement's mark price for ${known} of ${f.timeMs.length} (the mark proxy for the rest)`;
 }

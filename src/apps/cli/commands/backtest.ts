@@ -2,6 +2,7 @@
 // tables or one JSON object, and the output files with --out. Wiring only: every bad flag is refused before the run
 // starts, and nothing is written unless the whole run succeeded.
 import type { Command } from 'commander';
+import type { LoadedQuotes } from '../../../backtest/load-quotes.js';
 import type { LoadedTrades } from '../../../backtest/load-trades.js';
 import { InputError } from '../../../core/errors.js';
 
@@ -12,6 +13,7 @@ interface BacktestFlags {
   readonly to?: string;
   readonly data?: string;
   readonly fundingFile?: string;
+  readonly markFile?: string;
   readonly spotData?: string;
   readonly fill?: string;
   readonly intrabar?: string;
@@ -57,8 +59,9 @@ export function registerBacktest(program: Command): void {
     .option('--to <utc>', 'end, UTC date or time, exclusive (default: the end of the data)')
     .option('--data <file|dir>', 'kline file, or a directory laid out like ../shared/data (default: the cache)')
     .option('--funding-file <file>', 'funding-rate history (default: the fundingRate folder beside the klines, or the cache)')
+    .option('--mark-file <file>', 'mark-price klines for the funding notional at each settlement (default: the markPriceKlines folder beside --data; none: the bar open)')
     .option('--spot-data <file|dir>', 'spot klines for strategies that read the spot series (hedge-keeper, basis); default: --data when it is a directory')
-    .option('--fill <model>', 'fill model: bar (OHLC bars) or trades (the trade tape; --data names trades or aggTrades files)', 'bar')
+    .option('--fill <model>', 'fill model: bar (OHLC bars), trades (the trade tape; --data names trades or aggTrades files) or quotes (best bid/ask; --data names bookTicker files)', 'bar')
     .option('--intrabar <rule>', 'bar model: stop-first (conservative) or proximity', 'stop-first')
     .option('--limit-fill <rule>', 'bar model: a limit fills when price trades through it, or touches it', 'through')
     .option('--queue <model>', 'trade model: none (limits fill when the tape trades through) or volume-ahead', 'none')
@@ -96,6 +99,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     ...(flags.to !== undefined ? { to: flags.to } : {}),
     ...(flags.data !== undefined ? { data: flags.data } : {}),
     ...(flags.fundingFile !== undefined ? { fundingFile: flags.fundingFile } : {}),
+    ...(flags.markFile !== undefined ? { markFile: flags.markFile } : {}),
     ...(flags.spotData !== undefined ? { spotData: flags.spotData } : {}),
     fill: flags.fill as never,
     intrabar: flags.intrabar as never,
@@ -136,7 +140,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
         for (const v of data.verify) {
           process.stderr.write(`verified ${v.file}: ${v.rows} rows, ${v.gaps === 0 ? 'no gaps' : `${v.gaps} gaps (${v.missingBars} missing bars)`}\n`);
         }
-        bar?.start('tickTrades' in data ? (data as LoadedTrades).trades.length : data.bars.length, 0);
+        bar?.start('tickTrades' in data ? (data as LoadedTrades).trades.length : 'tickQuotes' in data ? (data as LoadedQuotes).tickQuotes.length : data.bars.length, 0);
       },
       onProgress: (done) => bar?.update(done),
     });
