@@ -206,7 +206,7 @@ describe('bar fill model properties', () => {
           expect((filled.get(a) ?? 0) > 0 && (filled.get(b) ?? 0) > 0, `OCO ${a} and ${b} never both fill`).toBe(false);
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 400) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 400), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
     );
   });
 

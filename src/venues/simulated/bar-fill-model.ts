@@ -141,7 +141,8 @@ export class BarFillModel {
     if (limitWorking(t, st)) {
       const limit = b.limitTicks[s]!;
       const passed = b.action[s]! > 0 ? (this.touch ? openTicks <= limit : openTicks < limit) : this.touch ? openTicks >= limit : openTicks > limit;
-      if (passed) a.fill(s, limit, LIQUIDITY_MAKER, BORN_BEFORE);
+      // Its bracket children meet the market at the open, where price is now, not at the gapped limit.
+      if (passed) a.fill(s, limit, LIQUIDITY_MAKER, BORN_BEFORE, openTicks);
     } else if (awaitingTrigger(t, st)) {
       const trigger = b.triggerTicks[s]!;
       if (triggerDirection(t, b.action[s]!) > 0 ? openTicks >= trigger : openTicks <= trigger) a.trigger(s, openTicks, BORN_BEFORE);

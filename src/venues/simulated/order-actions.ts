@@ -141,7 +141,11 @@ export class OrderActions {
    * ("reduce-only would increase"), above the position the rest expires. The first fill cancels OCO siblings and
    * starts (or resizes) bracket/OTO children at the fill price.
    */
-  fill(s: number, priceTicks: number, liquidity: number, born: number): void {
+  /**
+   * `marketTicks` is where the market is when the fill happens, where bracket children arrive: the fill price,
+   * except for a resting limit that the open gapped through (filled at its own price while the market is at the open).
+   */
+  fill(s: number, priceTicks: number, liquidity: number, born: number, marketTicks: number = priceTicks): void {
     const b = this.book;
     let lots = b.qtyLots[s]! - b.filledLots[s]!;
     const a = b.action[s]!;
@@ -165,7 +169,7 @@ export class OrderActions {
     this.out.fill(s, priceTicks, lots, liquidity);
     if (clipped) this.end(s, STATUS_EXPIRED, EVENT_EXPIRED, REASON_REDUCE_ONLY_ABOVE_POSITION);
     this.cancelOcoSiblings(s);
-    this.startChildren(s, priceTicks, born);
+    this.startChildren(s, priceTicks, marketTicks, born);
   }
 
   /** Refuses an order: rejected while pending or triggered, cancelled once it rested (the lifecycle table's rule). */
@@ -206,7 +210,7 @@ export class OrderActions {
     }
   }
 
-  private startChildren(parent: number, priceTicks: number, born: number): void {
+  private startChildren(parent: number, priceTicks: number, marketTicks: number, born: number): void {
     const b = this.book;
     const filled = b.filledLots[parent]!;
     for (let i = 0; i < b.liveCount; i++) {
@@ -217,7 +221,7 @@ export class OrderActions {
         b.qtyLots[c] = filled;
         b.status[c] = STATUS_PENDING;
         b.childPricer?.(c, priceTicks);
-        this.arrive(c, priceTicks, born);
+        this.arrive(c, marketTicks, born);
       } else if ((st === STATUS_OPEN || st === STATUS_PARTIAL) && b.qtyLots[c] !== filled && filled > b.filledLots[c]!) {
         b.qtyLots[c] = filled;
         this.out.status(EVENT_MODIFIED, c, 0);
