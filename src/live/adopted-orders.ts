@@ -1,7 +1,8 @@
 // The venue port a resumed live session sees: orders of the run's earlier process (adopted at restart) stay on the
-// venue and keep being polled, but the fresh engine never sent them, so their events are kept from it. Their
-// fills are journaled by reconciliation's trade catch-up (exactly once, by trade identity) and their final states
-// here. Must never forward an adopted order's event to the engine nor journal a fill from a poll.
+// venue and keep being polled. Their fills are journaled by reconciliation's trade catch-up (exactly once, by trade
+// identity) and their final states here; the events of those the engine took over (EngineConfig.resume) then go on
+// to the engine, marked so the session does not journal them again, except fills: the engine gets the journaled
+// ones (`deliver`), so it books each trade once. Must never journal a fill from a poll.
 import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venues/venue.js';
 import { intentIdOf } from './run-journal-state.js';
 
@@ -13,12 +14,15 @@ export interface AdoptedOrdersOptions {
   readonly onFill: () => void;
   /** An adopted order ended on the venue (cancelled, expired, rejected): journal it once. */
   readonly onFinal: (clientId: string, event: VenueEvent) => void;
+  /** Venue client ids of the adopted orders the engine was seeded with: their events also reach the engine. */
+  readonly toEngine: ReadonlySet<string>;
 }
 
 export class AdoptedOrdersPort implements VenuePort {
   readonly name: string;
   readonly capabilities: VenuePort['capabilities'];
   private readonly finished = new Set<string>();
+  private sink: VenueEventSink | undefined;
 
   constructor(private readonly o: AdoptedOrdersOptions) {
     this.name = o.inner.name;
@@ -26,13 +30,25 @@ export class AdoptedOrdersPort implements VenuePort {
   }
 
   connect(sink: VenueEventSink): void {
+    this.sink = sink;
     this.o.inner.connect({
       onVenueEvent: (e) => {
-        const clientId = 'clientId' in e ? intentIdOf(e.clientId) : undefined;
-        if (clientId === undefined || !this.o.earlierIntents.has(clientId)) return sink.onVenueEvent(e);
+        const clientId = this.adoptedIntentOf(e);
+        if (clientId === undefined) return sink.onVenueEvent(e);
         this.adoptedEvent(clientId, e);
+        if (e.type !== 'OrderFilled' && 'clientId' in e && this.o.toEngine.has(e.clientId)) sink.onVenueEvent(e);
       },
     });
+  }
+
+  /** Hands the engine an adopted order's fill that reconciliation journaled (its one source of such fills). */
+  deliver(e: VenueEvent): void {
+    this.sink?.onVenueEvent(e);
+  }
+
+  /** Whether this port journals `e` itself (an adopted order's event): the session must not journal it again. */
+  journaledHere(e: VenueEvent): boolean {
+    return this.adoptedIntentOf(e) !== undefined;
   }
 
   send(command: VenueCommand): void {
@@ -41,6 +57,11 @@ export class AdoptedOrdersPort implements VenuePort {
 
   snapshot(): Promise<VenueSnapshot> {
     return this.o.inner.snapshot();
+  }
+
+  private adoptedIntentOf(e: VenueEvent): string | undefined {
+    const clientId = 'clientId' in e ? intentIdOf(e.clientId) : undefined;
+    return clientId !== undefined && this.o.earlierIntents.has(clientId) ? clientId : undefined;
   }
 
   private adoptedEvent(clientId: string, e: VenueEvent): void {

@@ -8,6 +8,8 @@ import type { VenueEvent, VenuePort, VenueSnapshot } from '../venues/venue.js';
 /** A venue port that can say when every command sent so far is done (CcxtVenue.idle). */
 export interface FlattenPort extends VenuePort {
   idle(): Promise<void>;
+  /** Releases what `connect` opened (CcxtVenue: the user data stream), so the command can exit. */
+  close?(): Promise<void>;
 }
 
 export interface FlattenReport {
@@ -26,6 +28,14 @@ export interface FlattenReport {
 export async function flatten(venue: FlattenPort, options: { readonly instruments?: readonly InstrumentId[]; readonly clientId: (n: number) => string; readonly clock: Clock }): Promise<FlattenReport> {
   const events: VenueEvent[] = [];
   venue.connect({ onVenueEvent: (e) => events.push(e) });
+  try {
+    return await flattenConnected(venue, options, events);
+  } finally {
+    await venue.close?.();
+  }
+}
+
+async function flattenConnected(venue: FlattenPort, options: { readonly instruments?: readonly InstrumentId[]; readonly clientId: (n: number) => string; readonly clock: Clock }, events: VenueEvent[]): Promise<FlattenReport> {
   const inScope = (id: InstrumentId): boolean => options.instruments === undefined || options.instruments.includes(id);
   const before = await venue.snapshot();
   const targets = new Set<InstrumentId>([...(options.instruments ?? []), ...before.positions.map((p) => p.instrument), ...before.openOrders.map((o) => o.order.instrument)].filter(inScope));

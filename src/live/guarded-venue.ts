@@ -23,6 +23,8 @@ export interface GuardedVenueOptions {
   /** When entries are blocked for a reason outside the guard (stale market data): the reason, else undefined. */
   readonly blocked?: () => string | undefined;
   readonly log?: (line: string) => void;
+  /** Events journaled on another path (a resumed run's adopted orders, restart.ts): passed on, not journaled here. */
+  readonly journaledElsewhere?: (e: VenueEvent) => boolean;
 }
 
 /** What one guard decision was, for tests and the session's status line. */
@@ -81,7 +83,7 @@ export class GuardedVenue implements VenuePort, VenueEventSink {
   }
 
   onVenueEvent(e: VenueEvent): void {
-    this.record(e);
+    if (this.o.journaledElsewhere?.(e) !== true) this.record(e);
     this.sink?.onVenueEvent(e);
   }
 

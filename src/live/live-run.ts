@@ -98,7 +98,10 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     clock: o.clock,
     seed: 1,
     log: o.log,
+    ...(restart === undefined ? {} : { resume: { engine: restart.resume, journaledElsewhere: restart.journaledElsewhere } }),
+    earlierTrips: (o.journal.db.prepare('SELECT COALESCE(MAX(seq_in_run), 0) AS n FROM trades WHERE run_id = ?').get(runId) as { n: number }).n,
   });
+  if (restart !== undefined) o.log(`engine resumed: position ${session.engine.books[0]!.signedLots} lots, ${restart.resume.orders.length} working orders taken over`);
   let lastTradeMs = 0;
   let lastWallMs = o.clock.nowMs();
   const feed = openTradeStream({
@@ -120,6 +123,7 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));
     if (polling) return;
     polling = true;
+    restart?.watch();
     o.venue
       .poll()
       .then(() => session.journalTrips())
@@ -139,6 +143,8 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
       await o.venue.idle();
       await o.venue.poll();
       await restart?.idle();
+      // The user data stream's socket and keepalive timer would keep the process alive past --duration.
+      await o.venue.close();
       const result = session.finish();
       writer.finishRun(runId, { finishedMs: o.clock.nowMs(), status: 'completed', endEquity: Math.round(session.engine.ledger.equityUnits()) as Money, message: `${result.bars} bars, ${result.trips.length} round trips` });
       return result;

@@ -1,5 +1,6 @@
 // Builds the real venue port for live sessions and the kill switch: a ccxt client for the named profile (keys, no
-// ccxt retries, an optional base URL such as fakex on loopback) wrapped in CcxtVenue. Must never log a key.
+// ccxt retries, an optional base URL such as fakex on loopback) wrapped in CcxtVenue, with Binance USD-M's user data
+// stream on the same host as the base URL. Must never log a key.
 import type { Exchange } from 'ccxt';
 import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
@@ -9,6 +10,7 @@ import { createExchange, venueProfile } from '../venues/ccxt/venue-profiles.js';
 import type { VenueFailure } from '../venues/ccxt/venue-failure.js';
 import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { MarginMode, PositionMode } from '../venues/venue.js';
+import { binanceWsBase } from './trade-stream.js';
 
 export interface LiveVenueOptions {
   /** Profile name (`--venue`), e.g. binanceusdm. */
@@ -20,6 +22,11 @@ export interface LiveVenueOptions {
   readonly positionMode: PositionMode;
   readonly marginMode: MarginMode;
   readonly onFailure?: (failure: VenueFailure) => void;
+  /**
+   * Binance USD-M's user data stream (order and fill events as they happen; polling stays the fallback), opened by
+   * `connect()` and stopped by `close()`. Default true; ignored by the other venues.
+   */
+  readonly userStream?: boolean;
 }
 
 export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenue; readonly redact: (text: string) => string; readonly exchange: Exchange; readonly profile: VenueProfile } {
@@ -36,6 +43,7 @@ export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenu
     redact,
     positionMode: o.positionMode,
     marginMode: o.marginMode,
+    userStream: o.userStream === false ? false : { wsBaseUrl: binanceWsBase(o.baseUrl) },
     ...(o.onFailure === undefined ? {} : { onFailure: o.onFailure }),
   });
   return { venue, redact, exchange, profile };

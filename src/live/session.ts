@@ -6,11 +6,12 @@ import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import { Engine, type EngineResult } from '../engine/engine.js';
+import type { EngineResume } from '../engine/engine-resume.js';
 import type { StrategyDefinition } from '../engine/strategy.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
 import type { GuardLimits } from '../risk/guard.js';
 import type { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
-import type { VenuePort } from '../venues/venue.js';
+import type { VenueEvent, VenuePort } from '../venues/venue.js';
 import { GuardedVenue } from './guarded-venue.js';
 import { JournalIds } from './journal-ids.js';
 import { LiveBarBuilder, LiveBars } from './live-bars.js';
@@ -40,6 +41,13 @@ export interface SessionOptions {
   readonly clock: Clock;
   readonly seed: number;
   readonly log: (line: string) => void;
+  /**
+   * A resumed run (restart.ts): the venue's position and adopted orders the engine starts from, and the events
+   * already journaled on the restart's path (the adopted orders'), which the guarded port passes on unjournaled.
+   */
+  readonly resume?: { readonly engine: EngineResume; readonly journaledElsewhere: (e: VenueEvent) => boolean };
+  /** Round trips the run journaled before this process (a resumed run): the engine counts from 1 again. Default 0. */
+  readonly earlierTrips?: number;
 }
 
 /** One running session. Feed it trades (`onTrade`) and clock ticks (`onClock`); `finish` ends it. */
@@ -71,6 +79,7 @@ export class LiveSession {
       lastTicks: () => this.lastTicks,
       blocked: () => this.stale,
       log: o.log,
+      ...(o.resume === undefined ? {} : { journaledElsewhere: o.resume.journaledElsewhere }),
     });
     this.engine = new Engine({
       venue: this.guarded,
@@ -84,6 +93,7 @@ export class LiveSession {
       ids: new JournalIds(o.idTag, o.firstId),
       runId: o.runId,
       source: o.venue.kind,
+      ...(o.resume === undefined ? {} : { resume: o.resume.engine }),
     });
     this.builder = new LiveBarBuilder(this.bars, o.barIntervalMs, o.spec.tick, (i) => {
       this.engine.onBar(i);
@@ -117,7 +127,12 @@ export class LiveSession {
   /** Records round trips closed since the last call (after fills arrive from a live venue's poll, too). */
   journalTrips(): void {
     const trips = this.engine.trips;
-    while (this.tripsJournaled < trips.length) this.o.journal.recordRoundTrip(trips[this.tripsJournaled++]!);
+    // Trip numbers are unique within a run in the journal: a resumed run's continue after the earlier process's.
+    const offset = this.o.earlierTrips ?? 0;
+    while (this.tripsJournaled < trips.length) {
+      const trip = trips[this.tripsJournaled++]!;
+      this.o.journal.recordRoundTrip(offset === 0 ? trip : { ...trip, id: trip.id + offset });
+    }
   }
 
   finish(): EngineResult {
