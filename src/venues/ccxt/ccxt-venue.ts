@@ -9,7 +9,7 @@ import { fillFromTrade, readFillsSince, type FillsSince, type OrderFilledEvent }
 import type { BinanceUserStream, ResyncReason } from './binance-user-stream.js';
 import { BracketKeeper } from './bracket-keeper.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
-import { fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
+import { childOrderIdOf, fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
 import { linkUserStream, type StreamTrade } from './user-stream-link.js';
 import { readSnapshot, type CcxtVenueSnapshot } from './venue-snapshot.js';
 import { withdrawPermission, type WithdrawPermission } from './withdraw-permission.js';
@@ -23,6 +23,8 @@ interface TrackedOrder {
   readonly spec: OrderSpec;
   readonly instrument: InstrumentSpec;
   venueOrderId: string | undefined;
+  /** For a triggered conditional (Binance algo) order: the regular order that trades for it (`actualOrderId`). */
+  childOrderId: string | undefined;
   reportedLots: number;
   readonly seenTradeIds: Set<string>;
   done: boolean;
@@ -36,6 +38,8 @@ export class CcxtVenue implements VenuePort {
   private sink: VenueEventSink | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly orders = new Map<string, TrackedOrder>();
+  /** Child order id of a triggered conditional order -> our client id (the venue may name the child otherwise). */
+  private readonly childOwners = new Map<string, string>();
   private readonly specs: ReadonlyMap<string, InstrumentSpec>;
   private readonly redact: (text: string) => string;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -119,7 +123,7 @@ export class CcxtVenue implements VenuePort {
     for (const open of snap.openOrders) {
       const instrument = this.specs.get(open.order.instrument);
       if (instrument === undefined || this.orders.has(open.clientId)) continue;
-      this.orders.set(open.clientId, { spec: open.order, instrument, venueOrderId: open.venueOrderId, reportedLots: open.filledLots, seenTradeIds: new Set(), done: false });
+      this.orders.set(open.clientId, { spec: open.order, instrument, venueOrderId: open.venueOrderId, childOrderId: undefined, reportedLots: open.filledLots, seenTradeIds: new Set(), done: false });
     }
     return snap;
   }
@@ -132,6 +136,7 @@ export class CcxtVenue implements VenuePort {
     const spec = this.specs.get(instrumentId);
     if (spec === undefined) throw new Error(`${this.name} does not trade ${instrumentId}; it trades ${[...this.specs.keys()].join(', ')}`);
     const known = new Map([...this.orders].filter(([, t]) => t.venueOrderId !== undefined).map(([clientId, t]) => [t.venueOrderId, clientId]));
+    for (const [childId, clientId] of this.childOwners) known.set(childId, clientId);
     return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id) }, spec, sinceMs));
   }
 
@@ -142,15 +147,18 @@ export class CcxtVenue implements VenuePort {
 
   /**
    * A trade the venue pushed (user data stream) for `clientId`: reported at once unless a poll reported it already.
-   * Without a trade, for a conditional order (whose trades belong to its triggered child) or for an order this process
-   * did not place, the orders are read back by REST instead.
+   * The update may name the child order of a triggered conditional order (Binance sends ORDER_TRADE_UPDATE for the
+   * child's order id): a known child is linked back to its conditional order. Without a trade, for a child not known
+   * yet, or for an order this process did not place, the orders are read back by REST instead.
    */
-  ingest(clientId: string, venueOrderId: string, trade: StreamTrade | undefined): Promise<void> {
+  ingest(streamClientId: string, venueOrderId: string, trade: StreamTrade | undefined): Promise<void> {
     this.enqueue(async () => {
+      const clientId = this.childOwners.get(venueOrderId) ?? streamClientId;
       const t = this.orders.get(clientId);
+      const tradingId = t === undefined ? undefined : isConditional(t.spec.type) ? t.childOrderId : t.venueOrderId;
       if (t === undefined) {
         for (const [id, x] of this.orders) if (!x.done) await this.refresh(id, x);
-      } else if (trade === undefined || isConditional(t.spec.type) || t.venueOrderId !== venueOrderId) {
+      } else if (trade === undefined || tradingId !== venueOrderId) {
         if (!t.done) await this.refresh(clientId, t);
       } else {
         const { tradeId, ...fill } = trade;
@@ -212,7 +220,7 @@ export class CcxtVenue implements VenuePort {
     const instrument = this.specs.get(order.instrument);
     const refused = refusalReason(this.o.profile, order, instrument);
     if (refused !== undefined || instrument === undefined) return this.reject(order.clientId, 'UNSUPPORTED', refused ?? 'unknown instrument');
-    const tracked: TrackedOrder = { spec: order, instrument, venueOrderId: undefined, reportedLots: 0, seenTradeIds: new Set(), done: false };
+    const tracked: TrackedOrder = { spec: order, instrument, venueOrderId: undefined, childOrderId: undefined, reportedLots: 0, seenTradeIds: new Set(), done: false };
     // Tracked before sending: from here on the client id is spent, whatever the outcome.
     this.orders.set(order.clientId, tracked);
     const req = toCcxtOrder(order, instrument, this.o.profile);
@@ -265,12 +273,23 @@ export class CcxtVenue implements VenuePort {
     await this.apply(clientId, t, view, placed);
   }
 
-  /** Reads one tracked order back and reports what changed. */
+  /**
+   * Reads one tracked order back and reports what changed. A triggered conditional order has no fills of its own on
+   * Binance USD-M: its child order (the algo order's `actualOrderId`, GET /fapi/v1/algoOrder,
+   * https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Query-Algo-Order) trades,
+   * so the child is read instead and its fills and final status are reported as ours.
+   */
   private async refresh(clientId: string, t: TrackedOrder): Promise<void> {
     if (t.venueOrderId === undefined) return;
     let o: CcxtOrder;
     try {
       o = await this.o.exchange.fetchOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.o.profile.queryParams(t.spec.type));
+      const childId = isConditional(t.spec.type) ? childOrderIdOf(o) : undefined;
+      if (childId !== undefined) {
+        t.childOrderId = childId;
+        this.childOwners.set(childId, clientId);
+        o = await this.o.exchange.fetchOrder(childId, t.instrument.ccxtSymbol, this.o.profile.queryParams('market'));
+      }
     } catch (e) {
       this.classify(e);
       return;

@@ -127,6 +127,17 @@ export function fromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderView {
   };
 }
 
+/**
+ * The regular order that trades for a triggered Binance USD-M algo order: `actualOrderId` of GET /fapi/v1/algoOrder
+ * (ccxt keeps it in `info`; "" until the trigger), https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Query-Algo-Order.
+ * Undefined for an untriggered order and for any other venue's order.
+ */
+export function childOrderIdOf(o: CcxtOrder): string | undefined {
+  const id = (o.info as { actualOrderId?: unknown } | undefined)?.actualOrderId;
+  const text = typeof id === 'number' ? String(id) : typeof id === 'string' ? id : '';
+  return text === '' || text === '0' ? undefined : text;
+}
+
 /** Rebuilds our OrderSpec from a ccxt order; undefined when its type is not one we model. */
 export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec | undefined {
   const action: OrderAction | undefined = o.side === 'buy' || o.side === 'sell' ? o.side : undefined;
