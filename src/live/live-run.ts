@@ -7,7 +7,6 @@ import { InputError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
-import type { EngineResult } from '../engine/engine.js';
 import type { StrategyDefinition } from '../engine/strategy.js';
 import { intervalToMs } from '../data/verify.js';
 import type { JournalDb } from '../journal/journal-db.js';
@@ -20,7 +19,7 @@ import { continueIds } from './journal-ids.js';
 import { reconcileAtRestart } from './restart.js';
 import { preflight } from './preflight.js';
 import { LiveSession } from './session.js';
-import { openTradeStream } from './trade-stream.js';
+import { feedFromTrades, runForDuration, SESSION_CAPACITY_BARS, type SessionHandle } from './session-runner.js';
 
 export interface LiveRunOptions {
   readonly spec: InstrumentSpec;
@@ -48,14 +47,7 @@ export interface LiveRunOptions {
   readonly log: (line: string) => void;
 }
 
-export interface LiveHandle {
-  readonly runId: string;
-  readonly session: LiveSession;
-  stop(): Promise<EngineResult>;
-  readonly done: Promise<EngineResult>;
-}
-
-const CAPACITY_BARS = 7 * 24 * 60 + 1;
+export type LiveHandle = SessionHandle;
 
 /** Pre-flight, then the session. Throws InputError (nothing sent, nothing journaled) when pre-flight fails. */
 export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
@@ -94,7 +86,7 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     startingBalance: restart?.report.balance ?? snap.balance,
     leverage: o.leverage,
     barIntervalMs: intervalToMs(o.strategy.data.bars)! / o.replaySpeed,
-    capacityBars: CAPACITY_BARS,
+    capacityBars: SESSION_CAPACITY_BARS,
     clock: o.clock,
     seed: 1,
     log: o.log,
@@ -102,25 +94,10 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     earlierTrips: (o.journal.db.prepare('SELECT COALESCE(MAX(seq_in_run), 0) AS n FROM trades WHERE run_id = ?').get(runId) as { n: number }).n,
   });
   if (restart !== undefined) o.log(`engine resumed: position ${session.engine.books[0]!.signedLots} lots, ${restart.resume.orders.length} working orders taken over`);
-  let lastTradeMs = 0;
-  let lastWallMs = o.clock.nowMs();
-  const feed = openTradeStream({
-    wsBase: o.wsBase,
-    symbol: o.spec.symbol,
-    onTrade: (t) => {
-      lastTradeMs = t.timeMs;
-      lastWallMs = o.clock.nowMs();
-      session.stale = undefined;
-      session.onTrade(t);
-    },
-    onDrop: (reason) => {
-      session.stale = reason;
-      o.log(`market data: ${reason}; entries blocked until it is back`);
-    },
-  });
+  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log });
   let polling = false;
   const poller = setInterval(() => {
-    if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));
+    trades.tick();
     if (polling) return;
     polling = true;
     restart?.watch();
@@ -132,36 +109,20 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
         polling = false;
       });
   }, o.pollMs);
-  let finished: Promise<EngineResult> | undefined;
-  let stopEarly: () => void = () => undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const finish = (): Promise<EngineResult> => {
-    finished ??= (async () => {
-      if (timer !== undefined) clearTimeout(timer);
+  return runForDuration({
+    runId,
+    session,
+    writer,
+    clock: o.clock,
+    durationMs: o.durationMs,
+    close: async () => {
       clearInterval(poller);
-      feed.close();
+      trades.feed.close();
       await o.venue.idle();
       await o.venue.poll();
       await restart?.idle();
       // The user data stream's socket and keepalive timer would keep the process alive past --duration.
       await o.venue.close();
-      const result = session.finish();
-      writer.finishRun(runId, { finishedMs: o.clock.nowMs(), status: 'completed', endEquity: Math.round(session.engine.ledger.equityUnits()) as Money, message: `${result.bars} bars, ${result.trips.length} round trips` });
-      return result;
-    })();
-    return finished;
-  };
-  const done = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, o.durationMs);
-    stopEarly = resolve;
-  }).then(finish);
-  return {
-    runId,
-    session,
-    stop: () => {
-      stopEarly();
-      return done;
     },
-    done,
-  };
+  });
 }

@@ -4,7 +4,6 @@
 import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
-import type { EngineResult } from '../engine/engine.js';
 import type { StrategyDefinition } from '../engine/strategy.js';
 import { intervalToMs } from '../data/verify.js';
 import type { JournalDb } from '../journal/journal-db.js';
@@ -13,7 +12,7 @@ import type { GuardLimits } from '../risk/guard.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { continueIds } from './journal-ids.js';
 import { LiveSession } from './session.js';
-import { openTradeStream, type TradeFeed } from './trade-stream.js';
+import { feedFromTrades, runForDuration, SESSION_CAPACITY_BARS, type SessionHandle } from './session-runner.js';
 
 export interface PaperOptions {
   readonly spec: InstrumentSpec;
@@ -38,17 +37,7 @@ export interface PaperOptions {
   readonly log: (line: string) => void;
 }
 
-export interface PaperHandle {
-  readonly runId: string;
-  readonly session: LiveSession;
-  /** Stops early; resolves like `done`. */
-  stop(): Promise<EngineResult>;
-  /** Resolves when the duration is over and the run is finished in the journal. */
-  readonly done: Promise<EngineResult>;
-}
-
-/** Bars held at most by one session: a week of 1m bars. */
-const CAPACITY_BARS = 7 * 24 * 60 + 1;
+export type PaperHandle = SessionHandle;
 
 export function startPaper(o: PaperOptions): PaperHandle {
   const writer = new JournalWriter(o.journal.db, { clock: o.clock, batchSize: 1 });
@@ -77,58 +66,24 @@ export function startPaper(o: PaperOptions): PaperHandle {
     startingBalance: o.startingBalance,
     leverage: o.leverage,
     barIntervalMs: intervalToMs(o.strategy.data.bars)! / o.replaySpeed,
-    capacityBars: CAPACITY_BARS,
+    capacityBars: SESSION_CAPACITY_BARS,
     clock: o.clock,
     seed: 1,
     log: o.log,
   });
-  let lastTradeMs = 0;
-  let lastWallMs = o.clock.nowMs();
-  const feed: TradeFeed = openTradeStream({
-    wsBase: o.wsBase,
-    symbol: o.spec.symbol,
-    onTrade: (t) => {
-      lastTradeMs = t.timeMs;
-      lastWallMs = o.clock.nowMs();
-      session.stale = undefined;
-      session.onTrade(t);
-    },
-    onDrop: (reason) => {
-      session.stale = reason;
-      o.log(`market data: ${reason}; entries blocked until it is back`);
-    },
-  });
-  // A quiet market still closes bars: venue time is estimated as the last trade's time plus the wall time since.
-  const ticker = setInterval(() => {
-    if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));
-  }, 200);
-  let finished: Promise<EngineResult> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopEarly: () => void = () => undefined;
-  const finish = (): Promise<EngineResult> => {
-    finished ??= (async () => {
-      if (timer !== undefined) clearTimeout(timer);
-      clearInterval(ticker);
-      feed.close();
-      // Commands sent in the last moment are answered by the paper venue on its next event; none will come.
-      await Promise.resolve();
-      const result = session.finish();
-      writer.finishRun(runId, { finishedMs: o.clock.nowMs(), status: 'completed', endEquity: Math.round(session.engine.ledger.equityUnits()) as Money, message: `${result.bars} bars, ${result.trips.length} round trips` });
-      return result;
-    })();
-    return finished;
-  };
-  const done = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, o.durationMs);
-    stopEarly = resolve;
-  }).then(finish);
-  return {
+  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log });
+  const ticker = setInterval(trades.tick, 200);
+  return runForDuration({
     runId,
     session,
-    stop: () => {
-      stopEarly();
-      return done;
+    writer,
+    clock: o.clock,
+    durationMs: o.durationMs,
+    close: async () => {
+      clearInterval(ticker);
+      trades.feed.close();
+      // Commands sent in the last moment are answered by the paper venue on its next event; none will come.
+      await Promise.resolve();
     },
-    done,
-  };
+  });
 }

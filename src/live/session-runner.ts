@@ -1,0 +1,102 @@
+// What paper and live sessions share once the session is built: feeding it the live trade stream (with a clock that
+// keeps closing bars in a quiet market and entries blocked while the stream is down), and running it for a duration
+// or until stopped, finishing it once in the journal. Must never decide how orders reach a venue.
+import type { Money } from '../core/money.js';
+import type { Clock } from '../core/time.js';
+import type { EngineResult } from '../engine/engine.js';
+import type { JournalWriter } from '../journal/journal-writer.js';
+import type { LiveSession } from './session.js';
+import { openTradeStream, type TradeFeed } from './trade-stream.js';
+
+/** Bars held at most by one session: a week of 1m bars. */
+export const SESSION_CAPACITY_BARS = 7 * 24 * 60 + 1;
+
+export interface SessionHandle {
+  readonly runId: string;
+  readonly session: LiveSession;
+  /** Stops early; resolves like `done`. */
+  stop(): Promise<EngineResult>;
+  /** Resolves when the duration is over (or stop was called) and the run is finished in the journal. */
+  readonly done: Promise<EngineResult>;
+}
+
+export interface TradeFeeding {
+  readonly feed: TradeFeed;
+  /** Advances the session's clock to the last trade's time plus the wall time since: call it on a timer. */
+  tick(): void;
+  /** True once a trade has arrived. */
+  readonly started: () => boolean;
+}
+
+/** Opens the trade stream into the session; a drop marks the session stale (entries blocked) until trades return. */
+export function feedFromTrades(session: LiveSession, o: { readonly wsBase: string; readonly symbol: string; readonly clock: Clock; readonly log: (line: string) => void }): TradeFeeding {
+  let lastTradeMs = 0;
+  let lastWallMs = o.clock.nowMs();
+  const feed = openTradeStream({
+    wsBase: o.wsBase,
+    symbol: o.symbol,
+    onTrade: (t) => {
+      lastTradeMs = t.timeMs;
+      lastWallMs = o.clock.nowMs();
+      session.stale = undefined;
+      session.onTrade(t);
+    },
+    onDrop: (reason) => {
+      session.stale = reason;
+      o.log(`market data: ${reason}; entries blocked until it is back`);
+    },
+  });
+  return {
+    feed,
+    // A quiet market still closes bars: venue time is estimated as the last trade's time plus the wall time since.
+    tick: () => {
+      if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));
+    },
+    started: () => lastTradeMs > 0,
+  };
+}
+
+/**
+ * Runs the session for `durationMs` or until `stop()`. `close` releases the caller's timers, streams and venue (it
+ * runs once, first); then the session finishes and the run is marked completed in the journal.
+ */
+export function runForDuration(o: {
+  readonly runId: string;
+  readonly session: LiveSession;
+  readonly writer: JournalWriter;
+  readonly clock: Clock;
+  readonly durationMs: number;
+  readonly close: () => Promise<void>;
+}): SessionHandle {
+  let finished: Promise<EngineResult> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopEarly: () => void = () => undefined;
+  const finish = (): Promise<EngineResult> => {
+    finished ??= (async () => {
+      if (timer !== undefined) clearTimeout(timer);
+      await o.close();
+      const result = o.session.finish();
+      o.writer.finishRun(o.runId, {
+        finishedMs: o.clock.nowMs(),
+        status: 'completed',
+        endEquity: Math.round(o.session.engine.ledger.equityUnits()) as Money,
+        message: `${result.bars} bars, ${result.trips.length} round trips`,
+      });
+      return result;
+    })();
+    return finished;
+  };
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, o.durationMs);
+    stopEarly = resolve;
+  }).then(finish);
+  return {
+    runId: o.runId,
+    session: o.session,
+    stop: () => {
+      stopEarly();
+      return done;
+    },
+    done,
+  };
+}
