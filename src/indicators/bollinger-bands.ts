@@ -1,9 +1,7 @@
 // Bollinger bands (SMA middle, population standard deviation bands), streaming and batch. Matches TA-Lib TA_BBANDS
 // with MA type SMA bit for bit. Must never allocate per update.
 import { requireBatchBuffers, requireFinite, requireInteger, type ScalarIndicator } from './indicator.js';
-
-/** Below this variance TA-Lib reports a standard deviation of 0 (TA_IS_ZERO_OR_NEG, TA_EPSILON 1e-14). */
-const TA_EPSILON = 1e-14;
+import { RollingStdDev, rollingStdDevBatch } from './rolling-std-dev.js';
 
 export interface BollingerOptions {
   readonly period: number;
@@ -24,104 +22,64 @@ export interface BollingerOptions {
 export class BollingerBands implements ScalarIndicator {
   readonly outputNames = ['middle', 'upper', 'lower'] as const;
   readonly lookback: number;
-  private readonly period: number;
   private readonly up: number;
   private readonly down: number;
-  private readonly window: Float64Array;
-  private head = 0;
-  private total = 0;
-  private total2 = 0;
-  private middle = 0;
-  private sd = 0;
-  private n = 0;
-  private savedHead = 0;
-  private savedSlot = 0;
-  private savedTotal = 0;
-  private savedTotal2 = 0;
-  private savedMiddle = 0;
-  private savedSd = 0;
+  // The middle band is the window mean and the width its standard deviation: TA_BBANDS with an SMA computes both
+  // with TA_STDDEV's running sums, so the bands reuse RollingStdDev (same arithmetic, bit for bit).
+  private readonly window: RollingStdDev;
 
   constructor(options: BollingerOptions) {
-    this.period = requireInteger('Bollinger period', options.period, 2);
+    const period = requireInteger('Bollinger period', options.period, 2);
     this.up = requireFinite('Bollinger upper band width', options.stdDevUp ?? 2, 0);
     this.down = requireFinite('Bollinger lower band width', options.stdDevDown ?? 2, 0);
-    this.lookback = this.period - 1;
-    this.window = new Float64Array(this.period);
+    this.window = new RollingStdDev(period);
+    this.lookback = this.window.lookback;
   }
 
   get count(): number {
-    return this.n;
+    return this.window.count;
   }
   get isStable(): boolean {
-    return this.n > this.lookback;
+    return this.window.isStable;
   }
   get value(): number | undefined {
-    return this.n > this.lookback ? this.middle : undefined;
+    return this.window.isStable ? this.window.stableMean : undefined;
   }
   /** The band's standard deviation (population), undefined until stable. */
   get stdDev(): number | undefined {
-    return this.n > this.lookback ? this.sd : undefined;
+    return this.window.value;
   }
   /** The primary output as a plain number, for allocation-free hot loops; meaningful only while isStable (0 before). */
   get stableValue(): number {
-    return this.middle;
+    return this.window.stableMean;
   }
   output(index: number): number | undefined {
-    if (this.n <= this.lookback) return undefined;
+    if (!this.window.isStable) return undefined;
+    const middle = this.window.stableMean;
     switch (index) {
       case 0:
-        return this.middle;
+        return middle;
       case 1:
-        return this.middle + this.sd * this.up;
+        return middle + this.window.stableValue * this.up;
       case 2:
-        return this.middle - this.sd * this.down;
+        return middle - this.window.stableValue * this.down;
       default:
         return undefined;
     }
   }
 
   add(x: number): number | undefined {
-    this.savedHead = this.head;
-    this.savedSlot = this.window[this.head]!;
-    this.savedTotal = this.total;
-    this.savedTotal2 = this.total2;
-    this.savedMiddle = this.middle;
-    this.savedSd = this.sd;
-    this.window[this.head] = x;
-    this.head = this.head + 1 === this.period ? 0 : this.head + 1;
-    this.total += x;
-    this.total2 += x * x;
-    if (++this.n <= this.lookback) return undefined;
-    const oldest = this.window[this.head]!;
-    this.middle = this.total / this.period;
-    this.total -= oldest;
-    let variance = this.total2 / this.period;
-    this.total2 -= oldest * oldest;
-    variance -= this.middle * this.middle;
-    this.sd = variance < TA_EPSILON ? 0 : Math.sqrt(variance);
-    return this.middle;
+    this.window.add(x);
+    return this.value;
   }
 
   replace(x: number): number | undefined {
-    if (this.n === 0) return this.add(x);
-    this.head = this.savedHead;
-    this.window[this.head] = this.savedSlot;
-    this.total = this.savedTotal;
-    this.total2 = this.savedTotal2;
-    this.middle = this.savedMiddle;
-    this.sd = this.savedSd;
-    this.n--;
-    return this.add(x);
+    this.window.replace(x);
+    return this.value;
   }
 
   reset(): void {
-    this.window.fill(0);
-    this.head = 0;
-    this.total = 0;
-    this.total2 = 0;
-    this.middle = 0;
-    this.sd = 0;
-    this.n = 0;
+    this.window.reset();
   }
 }
 
@@ -132,29 +90,11 @@ export function bollingerBandsBatch(input: Float64Array, options: BollingerOptio
   const down = requireFinite('Bollinger lower band width', options.stdDevDown ?? 2, 0);
   const n = input.length;
   requireBatchBuffers('BBANDS', n, [middleOut, upperOut, lowerOut]);
-  let total = 0;
-  let total2 = 0;
-  const warm = Math.min(period - 1, n);
-  for (let i = 0; i < warm; i++) {
-    const x = input[i]!;
-    total += x;
-    total2 += x * x;
-    middleOut[i] = NaN;
-    upperOut[i] = NaN;
-    lowerOut[i] = NaN;
-  }
-  for (let i = warm; i < n; i++) {
-    const x = input[i]!;
-    total += x;
-    total2 += x * x;
-    const oldest = input[i - period + 1]!;
-    const middle = total / period;
-    total -= oldest;
-    let variance = total2 / period;
-    total2 -= oldest * oldest;
-    variance -= middle * middle;
-    const sd = variance < TA_EPSILON ? 0 : Math.sqrt(variance);
-    middleOut[i] = middle;
+  // The standard deviation goes into upperOut first, then each index becomes its band (NaN stays NaN in warm-up).
+  rollingStdDevBatch(input, period, upperOut, middleOut);
+  for (let i = 0; i < n; i++) {
+    const middle = middleOut[i]!;
+    const sd = upperOut[i]!;
     upperOut[i] = middle + sd * up;
     lowerOut[i] = middle - sd * down;
   }

@@ -48,6 +48,10 @@ export class RollingStdDev implements ScalarIndicator {
   get stableValue(): number {
     return this.sd;
   }
+  /** The window mean as a plain number; meaningful only while isStable (0 before). */
+  get stableMean(): number {
+    return this.mean;
+  }
   output(index: number): number | undefined {
     if (this.n <= this.lookback) return undefined;
     return index === 0 ? this.sd : index === 1 ? this.mean : undefined;
