@@ -45,4 +45,10 @@ export const bingxProfile: VenueProfile = {
   legParams: unifiedLegParams,
   queryParams: () => ({}),
   orderTradesParams: (venueOrderId) => ({ orderId: venueOrderId }),
+  // GET /openApi/swap/v3/user/balance: `balance` is the wallet; ccxt's total is `equity` (with unrealised P&L).
+  walletBalanceText: (info, settle) => {
+    const rows = (info as { data?: unknown } | undefined)?.data;
+    const row = Array.isArray(rows) ? (rows as { asset?: unknown; balance?: unknown }[]).find((r) => r.asset === settle) : undefined;
+    return typeof row?.balance === 'string' ? row.balance : undefined;
+  },
 };

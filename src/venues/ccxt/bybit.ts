@@ -55,6 +55,9 @@ const common = {
   legParams,
   queryParams: () => ({}),
   orderTradesParams: (venueOrderId: string) => ({ orderId: venueOrderId }),
+  // ccxt refuses fetchOrder on unified accounts unless told that GET /v5/order/realtime only covers open orders and
+  // the last 500 closed ones (ccxt bybit.fetchOrder); the adapter reads back only orders it placed moments ago.
+  ccxtOptions: { acknowledged: true },
 } as const;
 
 /** Trailing stops on Bybit are a position setting (/v5/position/trading-stop), not an order, so they are refused. */

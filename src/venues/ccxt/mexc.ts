@@ -1,5 +1,5 @@
-// MEXC USDT-M perpetual contracts through ccxt's mexc: capability map and error-code table. MEXC's futures order
-// API has no trailing stops and ccxt cannot edit its orders; both are refused before sending.
+// MEXC USDT-M perpetual contracts through ccxt's mexc: capability map and error-code table. Trigger orders, trailing
+// stops and edits are refused before sending: the adapter cannot place, read back or cancel MEXC plan orders safely.
 import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
 import { setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
 
@@ -28,8 +28,12 @@ export const mexcProfile: VenueProfile = {
   ccxtId: 'mexc',
   venueId: 'MEXC',
   capabilities: {
-    // Contract order types: limit (1), post-only (2), IOC (3), FOK (4), market (5); triggers via plan orders.
-    orderTypes: setOf('market', 'limit', 'stop-market', 'stop-limit', 'take-profit-market', 'take-profit-limit'),
+    // Contract order types: limit (1), post-only (2), IOC (3), FOK (4), market (5). Stops and take-profits are MEXC
+    // "plan orders" (POST /api/v1/private/planorder/place) that ccxt places only for `triggerPrice`, lets expire after
+    // 24 h or 7 days (executeCycle), cancels only through another method and cannot read back by id; the unified
+    // stopLossPrice/takeProfitPrice go to order/create instead, where a reduce-only "stop" is an immediate close.
+    // So conditional types are refused; a resting take-profit can be a reduce-only limit.
+    orderTypes: setOf('market', 'limit'),
     timeInForce: setOf('GTC', 'IOC', 'FOK', 'GTX'),
     reduceOnly: true,
     positionModes: setOf('one-way', 'hedge'),
@@ -46,4 +50,10 @@ export const mexcProfile: VenueProfile = {
   legParams: unifiedLegParams,
   queryParams: () => ({}),
   orderTradesParams: () => ({}),
+  // GET /api/v1/private/account/assets: `cashBalance` is the wallet; ccxt's total is `equity` (with unrealised P&L).
+  walletBalanceText: (info, settle) => {
+    const rows = (info as { data?: unknown } | undefined)?.data;
+    const row = Array.isArray(rows) ? (rows as { currency?: unknown; cashBalance?: unknown }[]).find((r) => r.currency === settle) : undefined;
+    return typeof row?.cashBalance === 'number' || typeof row?.cashBalance === 'string' ? String(row.cashBalance) : undefined;
+  },
 };

@@ -34,6 +34,13 @@ export interface VenueProfile {
   queryParams(type: OrderSpec['type']): Record<string, unknown>;
   /** ccxt fetchMyTrades params that narrow the answer to one order where the venue can (the adapter filters anyway). */
   orderTradesParams(venueOrderId: string): Record<string, unknown>;
+  /**
+   * The settle asset's wallet balance (deposits + realised P&L - fees +/- funding, no unrealised P&L) as the venue
+   * prints it in ccxt's raw balance answer (`fetchBalance().info`); absent where ccxt's `total` already is that.
+   */
+  walletBalanceText?(info: unknown, settle: string): string | undefined;
+  /** ccxt client options the venue needs beyond the defaults (merged by createExchange), e.g. Bybit's `acknowledged`. */
+  readonly ccxtOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** Whether an order type waits for a trigger (stop, take-profit, trailing). */

@@ -41,7 +41,8 @@ export function pointAt(exchange: Exchange, baseUrl: string): void {
 export function createExchange(profile: VenueProfile, credentials: Credentials | undefined, baseUrl?: string): Exchange {
   const config = {
     enableRateLimit: true,
-    options: { maxRetriesOnFailure: 0 },
+    // The profile's options first, so that nothing in them can turn ccxt's retries back on.
+    options: { ...profile.ccxtOptions, maxRetriesOnFailure: 0 },
     ...(credentials === undefined ? {} : { apiKey: credentials.apiKey, secret: credentials.secret, ...(credentials.password === undefined ? {} : { password: credentials.password }) }),
   };
   const exchange: Exchange = new ccxt[profile.ccxtId](config);

@@ -1,7 +1,7 @@
 // WEEX USDT-M perpetual contracts through ccxt's weex (present in ccxt 4.5): capability map and error-code table.
-// ccxt cannot edit WEEX orders and exposes no trailing stop, so both are refused before sending.
+// ccxt cannot edit WEEX orders, exposes no trailing stop and no time in force on trigger orders: all refused before sending.
 import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
-import { setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
+import { isConditional, setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
 
 /** WEEX contract error codes as ccxt's weex maps them (https://www.weex.com/api-doc/contract/ErrorCodes). */
 export const WEEX_ERRORS: VenueErrorTable = {
@@ -28,7 +28,9 @@ export const weexProfile: VenueProfile = {
   ccxtId: 'weex',
   venueId: 'WEEX',
   capabilities: {
-    orderTypes: setOf('market', 'limit', 'stop-market', 'stop-limit', 'take-profit-market', 'take-profit-limit'),
+    // Stops and take-profits go to POST /capi/v3/algoOrder and execute at market; ccxt refuses a time in force on
+    // them, which every limit-priced trigger carries, so stop-limit and take-profit-limit are refused.
+    orderTypes: setOf('market', 'limit', 'stop-market', 'take-profit-market'),
     timeInForce: setOf('GTC', 'IOC', 'FOK', 'GTX'),
     reduceOnly: true,
     positionModes: setOf('one-way', 'hedge'),
@@ -42,6 +44,7 @@ export const weexProfile: VenueProfile = {
   trades: (spec) => spec.venue === 'WEEX' && spec.contractType === 'linear',
   triggerParams: (kind, _action, triggerPrice) => unifiedTriggerParams(kind, triggerPrice),
   legParams: unifiedLegParams,
-  queryParams: () => ({}),
+  // Trigger orders live on the algo endpoints: ccxt cancels and lists them with `trigger: true`.
+  queryParams: (type) => (isConditional(type) ? { trigger: true } : {}),
   orderTradesParams: () => ({}),
 };

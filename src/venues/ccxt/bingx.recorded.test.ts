@@ -1,0 +1,116 @@
+// BingX USDT-M perpetual swaps through ccxt, offline: the exact REST call each command produces and the events,
+// snapshot and settings its recorded answer becomes; every entry of the error table. Payloads follow BingX's swap V2
+// docs (https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html; test/fixtures/venues/README.md per file).
+import { describe, expect, it } from 'vitest';
+import { setMarginMode, setPositionMode } from './account-setup.js';
+import { BINGX_ERRORS, bingxProfile } from './bingx.js';
+import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
+import type { HttpReply } from './testing/recorded-transport.js';
+
+const ORDER = '/openApi/swap/v2/trade/order';
+const CREATE = `POST ${ORDER}`;
+const QUERY = `GET ${ORDER}`;
+const ok = (name: string): HttpReply => recorded('bingx', name);
+const ID = 'BINGX:BTC-USDT';
+
+const base: Script = {
+  [CREATE]: ok('create-order'),
+  [QUERY]: ok('query-order-filled'),
+  'GET /openApi/swap/v2/trade/allFillOrders': ok('all-fill-orders'),
+  [`DELETE ${ORDER}`]: ok('cancel-order'),
+  'GET /openApi/swap/v2/trade/openOrders': ok('open-orders'),
+  'GET /openApi/swap/v3/user/balance': ok('user-balance-v3'),
+  'GET /openApi/swap/v2/user/positions': ok('user-positions'),
+  'GET /openApi/swap/v1/positionSide/dual': ok('position-side-dual'),
+  'POST /openApi/swap/v1/positionSide/dual': ok('set-position-side-dual'),
+  'POST /openApi/swap/v2/trade/marginType': ok('set-margin-type'),
+};
+
+describe('bingx through ccxt: orders', () => {
+  // 20 lots of 0.0001 BTC = quantity "0.002"; positionSide BOTH is one-way mode.
+  const cases = [
+    ['a market buy', { type: 'market', action: 'buy' }, { type: 'MARKET', side: 'BUY' }],
+    ['a GTC limit', { type: 'limit', action: 'buy', price: 69000 }, { type: 'LIMIT', side: 'BUY', price: '69000', timeInForce: 'GTC' }],
+    ['a post-only limit', { type: 'limit', action: 'buy', price: 69000, postOnly: true }, { type: 'LIMIT', side: 'BUY', price: '69000', timeInForce: 'PostOnly' }],
+    ['a reduce-only market sell', { type: 'market', action: 'sell', reduceOnly: true }, { type: 'MARKET', side: 'SELL', reduceOnly: 'true' }],
+    ['a reduce-only stop-market', { type: 'stop-market', action: 'sell', trigger: 68500, reduceOnly: true }, { type: 'STOP_MARKET', side: 'SELL', stopPrice: '68500', reduceOnly: 'true' }],
+    ['a reduce-only take-profit-market', { type: 'take-profit-market', action: 'sell', trigger: 71000, reduceOnly: true }, { type: 'TAKE_PROFIT_MARKET', side: 'SELL', stopPrice: '71000', reduceOnly: 'true' }],
+  ] as const;
+  for (const [title, kind, wire] of cases) {
+    it(`sends ${title} as POST ${ORDER} with the exact decimals and our clientOrderID`, async () => {
+      const r = recordedRig(bingxProfile, ID, base);
+      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-1', lots: 20, ...kind }), tsLocal: 0 });
+      expect(r.callsTo(CREATE)[0]?.params, 'https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html#Place%20order').toEqual({ symbol: 'BTC-USDT', quantity: '0.002', positionSide: 'BOTH', clientOrderID: 'mf-bingx-1', ...wire });
+      expect(events[0], 'a 19-digit orderId survives as text').toMatchObject({ type: 'OrderAccepted', clientId: 'mf-bingx-1', venueOrderId: '1736012449498123456' });
+    });
+  }
+
+  it('reads a market order back and reports its fill with exact lots, ticks and fee', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    expect(r.callsTo(QUERY)[0]?.params).toEqual({ symbol: 'BTC-USDT', orderId: '1736012449498123456' });
+    expect(r.callsTo('GET /openApi/swap/v2/trade/allFillOrders')[0]?.params).toMatchObject({ symbol: 'BTC-USDT', orderId: '1736012449498123456', tradingUnit: 'CONT' });
+    expect(events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderFilled']);
+    expect(events[1], 'volume "0.0020" = 20 lots; price "70000.5" = 700005 ticks; commission "-0.0700" is a cost of 0.07 USDT').toMatchObject({
+      type: 'OrderFilled', clientId: 'mf-bingx-mkt', lots: 20, priceTicks: 700005, fee: 7000000,
+    });
+  });
+
+  it('cancels with DELETE by venue order id and reports OrderCancelled', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-1', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+    const events = await r.run({ type: 'CancelOrder', clientId: 'mf-bingx-1', tsLocal: 0 });
+    expect(r.callsTo(`DELETE ${ORDER}`)[0]?.params).toEqual({ symbol: 'BTC-USDT', orderId: '1736012449498123456' });
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderCancelled', clientId: 'mf-bingx-1' })]);
+  });
+
+  it('asks for the order by clientOrderId after a create timed out, adopts it and never re-sends', async () => {
+    const r = recordedRig(bingxProfile, ID, { ...base, [CREATE]: { fault: 'timeout' }, [QUERY]: ok('query-order-new') });
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-to', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+    expect(r.callsTo(QUERY)[0]?.params, 'query order by client id').toMatchObject({ symbol: 'BTC-USDT', clientOrderId: 'mf-bingx-to' });
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderAccepted', clientId: 'mf-bingx-to', venueOrderId: '1736012449498123999' })]);
+    expect(r.callsTo(CREATE)).toHaveLength(1);
+  });
+});
+
+describe('bingx through ccxt: account reads and setters', () => {
+  it('reads the wallet balance, the short position, its settings and both working orders exactly', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    const snap = await r.venue.snapshot();
+    const raw = (await r.exchange.fetchBalance({ type: 'swap' })).info;
+    expect(bingxProfile.walletBalanceText?.(raw, 'USDT'), 'the wallet is `balance`, not ccxt\'s total (`equity` "1234.9178")').toBe('1234.5678');
+    expect(snap.positions, 'positionSide SHORT, positionAmt "0.0050" = -50 lots at "70123.4"').toEqual([{ instrument: ID, signedLots: -50, entryTicks: expect.closeTo(701234, 6) as number }]);
+    expect(snap.settings, 'isolated true, leverage 10').toEqual([{ instrument: ID, marginMode: 'isolated', leverage: 10 }]);
+    expect(snap.positionMode, 'dualSidePosition "false"').toBe('one-way');
+    expect(snap.openOrders.map((o) => o.order)).toEqual([
+      { clientId: 'mf-bingx-1', instrument: ID, action: 'buy', qtyLots: 20, effect: 'open-or-reduce', type: 'limit', limitTicks: 690000, timeInForce: 'GTC' },
+      { clientId: 'mf-bingx-stop', instrument: ID, action: 'buy', qtyLots: 50, effect: 'reduce-only', type: 'stop-market', triggerTicks: 715000 },
+    ]);
+  });
+
+  it('switches position mode and margin mode with the documented requests', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    const src = { profile: bingxProfile, exchange: r.exchange };
+    await setPositionMode(src, r.spec, 'hedge');
+    await setMarginMode(src, r.spec, 'isolated');
+    expect(r.callsTo('POST /openApi/swap/v1/positionSide/dual')[0]?.params).toEqual({ dualSidePosition: 'true' });
+    expect(r.callsTo('POST /openApi/swap/v2/trade/marginType')[0]?.params).toEqual({ symbol: 'BTC-USDT', marginType: 'ISOLATED' });
+  });
+});
+
+describe('bingx error table (https://bingx-api.github.io/docs/#/en-us/swapV2/base-info.html)', () => {
+  for (const [code, meaning] of Object.entries(BINGX_ERRORS)) {
+    it(`maps code ${code} on order create to ${meaning.kind} ${meaning.code}`, async () => {
+      const r = recordedRig(bingxProfile, ID, { ...base, [CREATE]: { status: 200, body: { code: Number(code), msg: `recorded error ${code}`, data: {} } }, [QUERY]: { status: 200, body: { code: 80016, msg: 'order not exist', data: {} } } });
+      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-err', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+      const rejected = events.find((e) => e.type === 'OrderRejected');
+      if (meaning.kind === 'refusal') {
+        expect(rejected, `code ${code} is a final refusal`).toMatchObject({ code: meaning.code });
+      } else {
+        expect(rejected).toMatchObject({ code: 'VENUE_ERROR' });
+        expect(r.failures[0], `code ${code}`).toMatchObject({ code: meaning.code, venueCode: code });
+      }
+      expect(r.callsTo(CREATE), 'never re-sent').toHaveLength(1);
+    });
+  }
+});

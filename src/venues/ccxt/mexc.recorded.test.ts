@@ -1,0 +1,111 @@
+// MEXC USDT-M perpetual contracts through ccxt, offline: the exact REST call each command produces and the events,
+// snapshot and settings its recorded answer becomes; every entry of the error table; trigger orders refused before
+// sending. Payloads follow MEXC's contract API docs (https://mexcdevelop.github.io/apidocs/contract_v1_en/).
+import { describe, expect, it } from 'vitest';
+import { setPositionMode } from './account-setup.js';
+import { MEXC_ERRORS, mexcProfile } from './mexc.js';
+import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
+import type { HttpReply } from './testing/recorded-transport.js';
+
+const CREATE = 'POST /api/v1/private/order/create';
+const GET_ORDER = 'GET /api/v1/private/order/get/739113577038255616';
+const ok = (name: string): HttpReply => recorded('mexc', name);
+const ID = 'MEXC:BTC_USDT';
+
+const base: Script = {
+  [CREATE]: ok('create-order'),
+  [GET_ORDER]: ok('order-get-filled'),
+  'GET /api/v1/private/order/list/order_deals': ok('order-deals'),
+  'POST /api/v1/private/order/cancel': ok('cancel-order'),
+  'GET /api/v1/private/order/list/open_orders': ok('open-orders'),
+  'GET /api/v1/private/account/assets': ok('account-assets'),
+  'GET /api/v1/private/position/open_positions': ok('open-positions'),
+  'GET /api/v1/private/position/position_mode': ok('position-mode'),
+  'POST /api/v1/private/position/change_position_mode': ok('change-position-mode'),
+};
+
+describe('mexc through ccxt: orders (https://mexcdevelop.github.io/apidocs/contract_v1_en/#order-under-maintenance)', () => {
+  // vol in contracts of 0.0001 BTC; type 1 limit, 2 post-only, 6 market; side 1 open long, 4 close long; openType 2 cross.
+  const cases = [
+    ['a market buy', { type: 'market', action: 'buy' }, { type: '6', side: '1' }],
+    ['a GTC limit', { type: 'limit', action: 'buy', price: 69000 }, { type: '1', side: '1', price: '69000', timeInForce: 'GTC' }],
+    ['a post-only limit', { type: 'limit', action: 'buy', price: 69000, postOnly: true }, { type: '2', side: '1', price: '69000' }],
+    ['a reduce-only market sell (close long)', { type: 'market', action: 'sell', reduceOnly: true }, { type: '6', side: '4' }],
+  ] as const;
+  for (const [title, kind, wire] of cases) {
+    it(`sends ${title} as POST /api/v1/private/order/create with our externalOid`, async () => {
+      const r = recordedRig(mexcProfile, ID, base);
+      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-1', lots: 20, ...kind }), tsLocal: 0 });
+      expect(r.callsTo(CREATE)[0]?.params).toEqual({ symbol: 'BTC_USDT', vol: '20', openType: '2', externalOid: 'mf-mexc-1', ...wire });
+      expect(events[0]).toMatchObject({ type: 'OrderAccepted', clientId: 'mf-mexc-1', venueOrderId: '739113577038255616' });
+    });
+  }
+
+  it('refuses stop and take-profit orders before sending: ccxt would send them to order/create as an immediate close', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    for (const type of ['stop-market', 'take-profit-market'] as const) {
+      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: `mf-${type}`, action: 'sell', lots: 20, type, trigger: 68500, reduceOnly: true }), tsLocal: 0 });
+      expect(events[0], type).toMatchObject({ type: 'OrderRejected', code: 'UNSUPPORTED', reason: `mexc does not support ${type} orders` });
+    }
+    expect(r.calls, 'nothing sent').toHaveLength(0);
+  });
+
+  it('reads a market order back and reports its deal with exact lots, ticks and fee', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    expect(r.callsTo(GET_ORDER), 'GET order/get/{order_id}').toHaveLength(1);
+    expect(r.callsTo('GET /api/v1/private/order/list/order_deals')[0]?.params).toMatchObject({ symbol: 'BTC_USDT' });
+    expect(events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderFilled']);
+    expect(events[1], 'vol 20 contracts = 20 lots; price 70000.5 = 700005 ticks; fee 0.0280002 USDT (0.02 % taker of 140.001)').toMatchObject({
+      type: 'OrderFilled', clientId: 'mf-mexc-mkt', lots: 20, priceTicks: 700005, fee: 2800020, liquidity: 'taker', tsVenue: 1746316800456,
+    });
+  });
+
+  it('cancels with POST order/cancel carrying the id list and reports OrderCancelled', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-1', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+    const events = await r.run({ type: 'CancelOrder', clientId: 'mf-mexc-1', tsLocal: 0 });
+    expect(r.callsTo('POST /api/v1/private/order/cancel')[0]?.params, 'the body is a JSON array of order ids').toEqual({ body: '["739113577038255616"]' });
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderCancelled', clientId: 'mf-mexc-1' })]);
+  });
+});
+
+describe('mexc through ccxt: account reads and setters', () => {
+  it('reads the short position, its leverage, position mode and the wallet balance exactly', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    const snap = await r.venue.snapshot();
+    expect(snap.positions, 'positionType 2 = short, holdVol 50 contracts at holdAvgPrice 70123.4').toEqual([{ instrument: ID, signedLots: -50, entryTicks: expect.closeTo(701234, 6) as number }]);
+    // The margin mode is left out: ccxt 4.5.84 reads it from `margin_mode`, a field the documented answer does not
+    // have (it says openType 1 = isolated), so ccxt reports cross here.
+    expect(snap.settings[0]?.leverage, 'leverage 10').toBe(10);
+    expect(snap.positionMode, 'position_mode data 2 = one-way').toBe('one-way');
+    // Working orders are listed (GET order/list/open_orders), but ccxt 4.5.84 does not parse MEXC's externalOid or
+    // orderType into the order, so they cannot be matched to our client ids yet.
+    expect(r.callsTo('GET /api/v1/private/order/list/open_orders')[0]?.params).toEqual({ page_size: '100' });
+    const raw = (await r.exchange.fetchBalance({ type: 'swap' })).info;
+    expect(mexcProfile.walletBalanceText?.(raw, 'USDT'), 'the wallet is cashBalance, not equity 1234.9178').toBe('1234.5678');
+  });
+
+  it('switches position mode with POST change_position_mode (1 hedge, 2 one-way)', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    await setPositionMode({ profile: mexcProfile, exchange: r.exchange }, r.spec, 'hedge');
+    expect(r.callsTo('POST /api/v1/private/position/change_position_mode')[0]?.params).toEqual({ positionMode: '1' });
+  });
+});
+
+describe('mexc error table (https://mexcdevelop.github.io/apidocs/contract_v1_en/#error-code-example)', () => {
+  for (const [code, meaning] of Object.entries(MEXC_ERRORS)) {
+    it(`maps code ${code} on order create to ${meaning.kind} ${meaning.code}`, async () => {
+      const r = recordedRig(mexcProfile, ID, { ...base, [CREATE]: { status: 200, body: { success: false, code: Number(code), message: `recorded error ${code}` } } });
+      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-err', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+      const rejected = events.find((e) => e.type === 'OrderRejected');
+      if (meaning.kind === 'refusal') {
+        expect(rejected, `code ${code} is a final refusal`).toMatchObject({ code: meaning.code });
+      } else {
+        expect(rejected).toMatchObject({ code: 'VENUE_ERROR' });
+        expect(r.failures[0], `code ${code}`).toMatchObject({ code: meaning.code, venueCode: code });
+      }
+      expect(r.callsTo(CREATE), 'never re-sent').toHaveLength(1);
+    });
+  }
+});
