@@ -1,7 +1,8 @@
 // Market-data speed on the real files in ../shared/data: parse rate of gzip klines and trades (microfut's byte
 // parser against split(',') + Number() baselines), cache read time for a month and for a year of 10 symbols,
-// bytes per bar and per trade, and the binary cache against Parquet via DuckDB. Medians of RUNS runs.
-// Run: npm run bench:data (BENCH_RUNS=5 by default).
+// bytes per bar and per trade, the binary cache against Parquet via DuckDB, and the streaming import (rows/s and
+// peak RSS of a fresh process per run). Medians of RUNS runs. Run: npm run bench:data (BENCH_RUNS=5 by default).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { columnsOf, readBars, readTrades, writeSeries, type CacheKey, type FlatColumns } from '../src/data/cache.js';
 import { columnBytes } from '../src/data/columns.js';
+import { importFile } from '../src/data/import.js';
 import { parseFile } from '../src/data/parse-file.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -213,5 +215,55 @@ async function duckdbBench(root: string, bars: FlatColumns, binaryMs: number): P
   conn.closeSync?.();
 }
 
-await parseBench();
-await cacheBench();
+/** Files for the import benchmark: real klines (1m, several months) and real trades/aggTrades. */
+const IMPORT_FILES = [
+  { label: 'klines 1m, BTCUSDT spot 3 months', file: 'binance/spot/klines/BTCUSDT-1m-2025-05-20_2025-08-18.csv.gz', market: 'spot' },
+  { label: 'klines 1m, BTCUSDT USD-M 7 weeks', file: 'binance/futures-um/klines/BTCUSDT-1m-2025-05-04_2025-06-24.csv.gz', market: 'um' },
+  { label: 'aggTrades, LTCUSDT spot 2 days', file: 'binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz', market: 'spot' },
+  { label: 'trades, ETHUSDT USD-M 6 minutes', file: 'binance/futures-um/trades/ETHUSDT-trades-2024-08-08T2354.csv.gz', market: 'um' },
+];
+
+/** One import in this process (run as a child, so its peak RSS is the import's own): prints rows, ms and max RSS. */
+async function importChild(file: string, cacheDir: string, market: string): Promise<void> {
+  const t = performance.now();
+  const r = await importFile(file, { cacheDir, venue: 'binance', market });
+  const ms = performance.now() - t;
+  process.stdout.write(JSON.stringify({ rows: r.rows, ms, maxRssKb: process.resourceUsage().maxRSS, parts: r.parts?.count ?? 0 }));
+}
+
+/** Streaming import: RUNS fresh processes per file (empty cache each), medians of rows/s and of peak RSS. */
+function importBench(): void {
+  console.log(`\n### Streaming import into the cache (parse + verify + spill + assemble + commit; fresh process and empty cache per run, median of ${RUNS})\n`);
+  console.log('| file | rows | parts | ms | M rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: | ---: | ---: |');
+  const self = fileURLToPath(import.meta.url);
+  for (const f of IMPORT_FILES) {
+    const runs: { rows: number; ms: number; maxRssKb: number; parts: number }[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const cache = mkdtempSync(join(tmpdir(), 'microfut-bench-import-'));
+      try {
+        const out = spawnSync(process.execPath, [self, '--import-child', data(f.file), cache, f.market], { encoding: 'utf8' });
+        if (out.status !== 0) throw new Error(`import child failed: ${out.stderr}`);
+        runs.push(JSON.parse(out.stdout) as { rows: number; ms: number; maxRssKb: number; parts: number });
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    }
+    const ms = median(runs.map((x) => x.ms));
+    const rows = (runs[0] as { rows: number }).rows;
+    const rss = median(runs.map((x) => x.maxRssKb)) / 1024;
+    console.log(`| ${f.label} | ${rows} | ${(runs[0] as { parts: number }).parts} | ${ms.toFixed(0)} | ${((rows / ms) * 1000 / 1e6).toFixed(2)} | ${rss.toFixed(0)} |`);
+  }
+  // The same process with the modules loaded and no import: the floor the figures above sit on.
+  const idle = spawnSync(process.execPath, [self, '--idle-child'], { encoding: 'utf8' });
+  console.log(`| (no import: node + the data modules loaded) | 0 | 0 | 0 | - | ${((JSON.parse(idle.stdout) as { maxRssKb: number }).maxRssKb / 1024).toFixed(0)} |`);
+}
+
+if (process.argv[2] === '--idle-child') {
+  process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+} else if (process.argv[2] === '--import-child') {
+  await importChild(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string);
+} else {
+  await parseBench();
+  await cacheBench();
+  importBench();
+}

@@ -80,15 +80,22 @@ export class BookTickerBuilder {
     this.askQty.push(askQty);
   }
   finish(): BookTickerColumns {
+    return this.columns((b) => b.finish());
+  }
+  /** The rows so far as views of the builder's buffers (valid until the next push). */
+  view(): BookTickerColumns {
+    return this.columns((b) => b.view());
+  }
+  private columns(take: (b: F64Builder) => Float64Array): BookTickerColumns {
     return {
       length: this.length,
-      timeMs: this.timeMs.finish(),
-      bidPrice: this.bidPrice.finish(),
-      bidQty: this.bidQty.finish(),
-      askPrice: this.askPrice.finish(),
-      askQty: this.askQty.finish(),
-      ...(this.updateId ? { updateId: this.updateId.finish() } : {}),
-      ...(this.localTimeUs ? { localTimeUs: this.localTimeUs.finish() } : {}),
+      timeMs: take(this.timeMs),
+      bidPrice: take(this.bidPrice),
+      bidQty: take(this.bidQty),
+      askPrice: take(this.askPrice),
+      askQty: take(this.askQty),
+      ...(this.updateId ? { updateId: take(this.updateId) } : {}),
+      ...(this.localTimeUs ? { localTimeUs: take(this.localTimeUs) } : {}),
     };
   }
 }

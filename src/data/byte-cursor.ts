@@ -11,6 +11,10 @@ const ZERO = 48;
 const NINE = 57;
 const LOWER_E = 101;
 const UPPER_E = 69;
+const DASH = 45;
+const SPACE = 32;
+const COLON = 58;
+const UPPER_T_BYTE = 84;
 
 /** Exact powers of ten as doubles: 10^0 .. 10^22 are all exactly representable. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -138,6 +142,52 @@ export class ByteCursor {
     for (let k = start; k < i - drop; k++) m = m * 10 + ((b[k] as number) - ZERO);
     const scaleUp = targetDecimals - sourceDecimals;
     return scaleUp > 0 ? m * (POW10[scaleUp] as number) : m;
+  }
+
+  /**
+   * A UTC date-time written as text, `YYYY-MM-DD HH:MM:SS` (a `T` instead of the space and a fraction of a second
+   * `.fff` are accepted), as epoch **milliseconds**; a field of digits only is read as an epoch (see `epochMs`).
+   * data.binance.vision's bookDepth and metrics files write their times this way.
+   */
+  dateTimeMs(): number {
+    const b = this.buf;
+    const start = this.pos;
+    if (start + 4 >= this.end || b[start + 4] !== DASH) return this.epochMs();
+    const d = (at: number, n: number): number => {
+      let v = 0;
+      for (let k = at; k < at + n; k++) {
+        const c = b[k] as number;
+        if (c < ZERO || c > NINE) return NaN;
+        v = v * 10 + (c - ZERO);
+      }
+      return v;
+    };
+    const sep = b[start + 10];
+    const shapeOk = b[start + 7] === DASH && (sep === SPACE || sep === UPPER_T_BYTE) && b[start + 13] === COLON && b[start + 16] === COLON;
+    let i = start + 19;
+    let ms = 0;
+    if (shapeOk && b[i] === DOT) {
+      let scale = 100;
+      i++;
+      while (i < this.end && (b[i] as number) >= ZERO && (b[i] as number) <= NINE) {
+        ms += ((b[i] as number) - ZERO) * scale;
+        scale /= 10;
+        i++;
+      }
+      ms = Math.floor(ms);
+    }
+    const month = d(start + 5, 2);
+    const day = d(start + 8, 2);
+    const hour = d(start + 11, 2);
+    const minute = d(start + 14, 2);
+    const second = d(start + 17, 2);
+    const t = Date.UTC(d(start, 4), month - 1, day, hour, minute, second) + ms;
+    const fieldEnds = i >= this.end || b[i] === COMMA;
+    const inRange = month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59;
+    if (!shapeOk || !fieldEnds || !inRange || !Number.isFinite(t) || new Date(t).getUTCDate() !== day) return this.fail(start);
+    this.pos = i + 1;
+    this.lastDigits = 13;
+    return t;
   }
 
   /** A non-negative integer below 2^53 (ids, counts). */

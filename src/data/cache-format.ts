@@ -16,6 +16,9 @@ const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export type ColumnType = 'f64' | 'i32' | 'u8' | 'u32';
 
+/** Which series a partition holds (cache.ts maps each to its time, key and default columns). */
+export type CacheSeries = 'bars' | 'trades' | 'funding' | 'bookTicker' | 'markPrice' | 'bookDepth';
+
 export interface ColumnEntry {
   readonly name: string;
   readonly type: ColumnType;
@@ -64,7 +67,7 @@ export function writePartition(
 
 /**
  * Writes a partition to a fsynced temp file beside `path` and returns the temp path; the caller renames it onto
- * `path` (commit) or removes it. Lets one import commit all its months together, after every one is on disk.
+ * `path` (commit) or removes it.
  */
 export function stagePartition(
   path: string,
@@ -73,17 +76,42 @@ export function stagePartition(
   columns: Readonly<Record<string, ColumnArray>>,
   meta: Readonly<Record<string, unknown>>,
 ): string {
-  const names = Object.keys(columns);
+  const specs = Object.entries(columns).map(([name, a]) => ({ name, type: typeOf(a), byteLength: a.byteLength }));
+  return stageStreamedPartition(path, series, length, specs, meta, (fd, e) => {
+    const a = columns[e.name] as ColumnArray;
+    writeSync(fd, Buffer.from(a.buffer, a.byteOffset, a.byteLength), 0, a.byteLength, e.offset);
+  });
+}
+
+/** A column about to be written: its name, type and size in bytes (rows x element size). */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly byteLength: number;
+}
+
+/**
+ * Writes a partition whose column bytes come from `writeColumn` (called once per column with the open temp file
+ * and the column's entry; it must write exactly `byteLength` bytes at `offset`), so a column can be copied from a
+ * spill file without being held in memory. Temp file beside `path`, fsynced; returns the temp path.
+ */
+export function stageStreamedPartition(
+  path: string,
+  series: string,
+  length: number,
+  specs: readonly ColumnSpec[],
+  meta: Readonly<Record<string, unknown>>,
+  writeColumn: (fd: number, entry: ColumnEntry) => void,
+): string {
   // The header's own length fixes the first offset, which is written inside it: iterate until it is stable.
   let headerBytes = 0;
   let header: PartitionHeader | undefined;
   let json = Buffer.alloc(0);
   for (let attempt = 0; attempt < 4; attempt++) {
     let offset = align8(PREFIX_BYTES + headerBytes);
-    const entries: ColumnEntry[] = names.map((name) => {
-      const a = columns[name] as ColumnArray;
-      const e = { name, type: typeOf(a), offset, byteLength: a.byteLength };
-      offset = align8(offset + a.byteLength);
+    const entries: ColumnEntry[] = specs.map((s) => {
+      const e = { name: s.name, type: s.type, offset, byteLength: s.byteLength };
+      offset = align8(offset + s.byteLength);
       return e;
     });
     header = { version: CACHE_FORMAT_VERSION, series, length, fileBytes: offset, columns: entries, meta };
@@ -100,10 +128,7 @@ export function stagePartition(
     prefix.writeUInt32LE(headerBytes, 8);
     writeSync(fd, prefix, 0, PREFIX_BYTES, 0);
     writeSync(fd, json, 0, json.length, PREFIX_BYTES);
-    for (const e of header.columns) {
-      const a = columns[e.name] as ColumnArray;
-      writeSync(fd, Buffer.from(a.buffer, a.byteOffset, a.byteLength), 0, a.byteLength, e.offset);
-    }
+    for (const e of header.columns) writeColumn(fd, e);
     // Extend to the declared size (the last column's padding) so a reader can check it.
     ftruncateSync(fd, header.fileBytes);
     fsyncSync(fd);
@@ -117,6 +142,19 @@ export function stagePartition(
     }
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Bytes per value of a column type. */
+export function bytesPerValue(type: ColumnType): number {
+  switch (type) {
+    case 'f64':
+      return 8;
+    case 'i32':
+    case 'u32':
+      return 4;
+    case 'u8':
+      return 1;
   }
 }
 

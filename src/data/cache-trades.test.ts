@@ -1,6 +1,6 @@
 // Compact trades in the cache (format version 2): price scale in the partition meta, months at different price
 // steps read and merged exactly, version 1 trades refused with a re-import message.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,8 +51,9 @@ describe('trades in the cache', () => {
 
   it('refuses trades cached by format version 1 with a re-import message', () => {
     const cache = mkdtempSync(join(tmpdir(), 'mf-trades-'));
+    // A cache written before generations keeps its months in the series folder itself (no HEAD), as version 1 did.
     const path = join(seriesDir(cache, key), '2025-06.mfc');
-    writeSeries(cache, key, 'trades', flat(tape([[1, june, 100.5]])), {});
+    mkdirSync(seriesDir(cache, key), { recursive: true });
     // A version 1 partition: float price/qty/isBuyerMaker columns and no priceScale (same header length).
     writePartition(path, 'trades', 1, { timeMs: Float64Array.of(june), price: Float64Array.of(100.5), qty: Float64Array.of(1), isBuyerMaker: Uint8Array.of(0) }, {});
     writeFileSync(path, readFileSync(path, 'latin1').replace('"version":2', '"version":1'), 'latin1');

@@ -1,36 +1,31 @@
 // The columnar market-data cache: one partition file per venue/market/symbol/kind(-interval)/month (format in
-// cache-format.ts). Writes are atomic per partition and merge with what is cached; reads return typed arrays
-// (several months land in one array with no second copy). Must never hold per-row objects or half-written files.
-import { closeSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+// cache-format.ts), committed per series as one generation (cache-generation.ts). Writes merge with what is cached;
+// reads return typed arrays (several months land in one array with no second copy). Must never hold per-row
+// objects or let a reader see part of an import.
+import { closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { BarColumns, FundingColumns, TradeColumns } from './columns.js';
-import { allocate, type ColumnArray, openPartition, type PartitionHeader, readColumns, typeOf } from './cache-format.js';
-import { commitPartitions, type PartitionPlan } from './cache-staging.js';
+import type { BarColumns, BookDepthColumns, FundingColumns, TradeColumns } from './columns.js';
+import { allocate, type CacheSeries, type ColumnArray, openPartition, type PartitionHeader, readColumns, writePartition } from './cache-format.js';
+import { committedDir, committedMonths, SeriesTransaction } from './cache-generation.js';
+import { mergeWithCached, priceScaleOf } from './cache-merge.js';
 import { rescalePriceUnits } from './price-units.js';
 import type { DataKind } from './formats.js';
 
 /** A flat column set: `length` rows, every other field a typed array of that length. */
 export type FlatColumns = { readonly length: number } & { readonly [name: string]: ColumnArray | number };
 
-/** Which series a cache entry holds, and its key and time columns. */
-export type CacheSeries = 'bars' | 'trades' | 'funding' | 'bookTicker' | 'markPrice';
+export type { CacheSeries } from './cache-format.js';
 
-const TIME_COLUMN: Record<CacheSeries, string> = {
+/** The time column of each series (rows are ascending by it). */
+export const TIME_COLUMN: Readonly<Record<CacheSeries, string>> = {
   bars: 'openTimeMs',
   trades: 'timeMs',
   funding: 'timeMs',
   bookTicker: 'timeMs',
   markPrice: 'timeMs',
-};
-/** The column that identifies a row when merging (equal key = same record). */
-const KEY_COLUMN: Record<CacheSeries, string> = {
-  bars: 'openTimeMs',
-  trades: 'id',
-  funding: 'timeMs',
-  bookTicker: 'updateId',
-  markPrice: 'timeMs',
+  bookDepth: 'timeMs',
 };
 /** Columns read when the caller does not ask for more: what a backtest needs, 48 bytes a bar, 20 a trade. */
 const DEFAULT_FIELDS: Record<CacheSeries, readonly string[]> = {
@@ -39,6 +34,7 @@ const DEFAULT_FIELDS: Record<CacheSeries, readonly string[]> = {
   funding: ['timeMs', 'rate'],
   bookTicker: ['timeMs', 'bidPrice', 'bidQty', 'askPrice', 'askQty'],
   markPrice: ['timeMs', 'markPrice', 'indexPrice', 'estimatedSettlePrice', 'fundingRate', 'nextFundingTimeMs'],
+  bookDepth: ['timeMs', 'percentage', 'depth', 'notional'],
 };
 
 /** Identifies one series in the cache. */
@@ -81,14 +77,9 @@ function nextMonthStartMs(month: string): number {
   return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1);
 }
 
-/** The months cached for a series, ascending. */
+/** The months cached (committed) for a series, ascending. */
 export function listMonths(root: string, key: CacheKey): string[] {
-  const dir = seriesDir(root, key);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}-\d{2}\.mfc$/.test(f))
-    .map((f) => f.slice(0, 7))
-    .sort();
+  return committedMonths(seriesDir(root, key));
 }
 
 /** The typed-array columns of a flat column set (everything but `length` and absent optionals). */
@@ -106,17 +97,29 @@ function sliceRows(cols: Record<string, ColumnArray>, from: number, to: number):
 
 export interface WriteResult {
   readonly month: string;
+  /** The partition file, inside the generation the import committed. */
   readonly path: string;
   readonly rows: number;
   /** Rows that were already cached with identical values. */
   readonly alreadyCached: number;
 }
 
+/** One month ready to be written: its rows (merged with the cached month when there was one). */
+export interface PartitionPlan {
+  readonly month: string;
+  readonly cols: Record<string, ColumnArray>;
+  readonly length: number;
+  readonly alreadyCached: number;
+  /** Trades only: the decimal scale of `priceUnits`. */
+  readonly priceScale: number | undefined;
+}
+
 /**
  * Splits sorted `data` by UTC month and writes each month's partition, merging with a cached partition when
  * one exists (identical rows are kept once; a row with the same key but other values is an error, unless
- * `replace`). Every partition is prepared and staged as a temp file before the first is renamed into place, so
- * a conflict or a failed write leaves the cache as it was. Trades carry `priceScale` in the partition's meta.
+ * `replace`). All months are staged in one new generation and committed together by one rename (see
+ * cache-generation.ts), so a conflict, a failed write or a crash leaves the cache as it was. Trades carry
+ * `priceScale` in the partition's meta.
  */
 export function writeSeries(
   root: string,
@@ -129,28 +132,39 @@ export function writeSeries(
   const cols = columnsOf(data);
   const priceScale = series === 'trades' ? (data.priceScale as number) : undefined;
   const times = cols[TIME_COLUMN[series]] as Float64Array;
-  const dir = seriesDir(root, key);
-  const plans: PartitionPlan[] = [];
-  let start = 0;
-  while (start < data.length) {
-    const month = monthOf(times[start] as number);
-    const end = upperBound(times, nextMonthStartMs(month), start);
-    plans.push(planMonth(dir, series, month, sliceRows(cols, start, end), end - start, priceScale, options));
-    start = end;
+  const tx = SeriesTransaction.begin(seriesDir(root, key));
+  try {
+    const results: WriteResult[] = [];
+    let start = 0;
+    while (start < data.length) {
+      const month = monthOf(times[start] as number);
+      const end = upperBound(times, nextMonthStartMs(month), start);
+      const plan = planMonth(tx.committedPath(month), series, month, sliceRows(cols, start, end), end - start, priceScale, options);
+      results.push(writePlan(tx, series, plan, { ...meta, ...key }));
+      start = end;
+    }
+    tx.commit();
+    return results;
+  } catch (e) {
+    tx.abort();
+    throw e;
   }
-  mkdirSync(dir, { recursive: true });
-  commitPartitions(series, plans, { ...meta, ...key });
-  return plans.map((p) => ({ month: p.month, path: p.path, rows: p.length, alreadyCached: p.alreadyCached }));
 }
 
-export { commitPartitions, type PartitionPlan } from './cache-staging.js';
+/** Writes one plan into the transaction's staging generation; `meta` gets the month (and `priceScale` for trades). */
+export function writePlan(tx: SeriesTransaction, series: CacheSeries, plan: PartitionPlan, meta: Readonly<Record<string, unknown>>): WriteResult {
+  const extra = plan.priceScale === undefined ? {} : { priceScale: plan.priceScale };
+  const path = tx.stagePath(plan.month);
+  writePartition(path, series, plan.length, plan.cols, { ...meta, month: plan.month, ...extra });
+  return { month: plan.month, path, rows: plan.length, alreadyCached: plan.alreadyCached };
+}
 
 /**
- * The partition plan for one month of `series` rows in `dir` (all rows in that UTC month, ascending): the rows
- * as given, or merged with the cached month when one exists and `replace` is not set (see writeSeries).
+ * The partition plan for one month of `series` rows (all in that UTC month, ascending by key): the rows as given,
+ * or merged with the cached partition at `cachedPath` when there is one and `replace` is not set (see writeSeries).
  */
 export function planMonth(
-  dir: string,
+  cachedPath: string | undefined,
   series: CacheSeries,
   month: string,
   cols: Record<string, ColumnArray>,
@@ -158,9 +172,8 @@ export function planMonth(
   priceScale: number | undefined,
   options: { readonly replace?: boolean } = {},
 ): PartitionPlan {
-  const path = join(dir, `${month}.mfc`);
-  if (existsSync(path) && !options.replace) return { month, path, ...mergeWithCached(path, series, cols, length, priceScale) };
-  return { month, path, cols, length, alreadyCached: 0, priceScale };
+  if (cachedPath !== undefined && !options.replace) return { month, ...mergeWithCached(cachedPath, series, cols, length, priceScale) };
+  return { month, cols, length, alreadyCached: 0, priceScale };
 }
 
 /** First index >= from whose value is >= bound (values ascending). */
@@ -173,98 +186,6 @@ function upperBound(values: Float64Array, bound: number, from: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** The decimal scale of a trades partition's `priceUnits`; version 1 trades (float prices) must be re-imported. */
-function priceScaleOf(path: string, header: PartitionHeader): number {
-  const scale = header.meta.priceScale;
-  if (header.version < 2 || typeof scale !== 'number') {
-    throw new InputError(
-      'INVALID_FILE',
-      path,
-      `trades cached by an older microfut (cache format ${header.version}, float prices) cannot be read by this version`,
-      'delete this series folder and run `microfut data import` on its files again',
-    );
-  }
-  return scale;
-}
-
-function mergeWithCached(
-  path: string,
-  series: CacheSeries,
-  incomingCols: Record<string, ColumnArray>,
-  incomingLength: number,
-  incomingScale: number | undefined,
-): { cols: Record<string, ColumnArray>; length: number; alreadyCached: number; priceScale: number | undefined } {
-  const { fd, header } = openPartition(path);
-  let cached: Record<string, ColumnArray>;
-  let incoming = incomingCols;
-  let priceScale: number | undefined;
-  try {
-    if (series === 'trades') priceScale = priceScaleOf(path, header);
-    cached = readColumns(path, fd, header, header.columns.map((c) => c.name));
-  } finally {
-    closeSync(fd);
-  }
-  if (priceScale !== undefined && incomingScale !== undefined && priceScale !== incomingScale) {
-    // Compare and store both at the finer step; rescaling is an exact integer product.
-    const to = Math.max(priceScale, incomingScale);
-    cached = { ...cached, priceUnits: rescalePriceUnits(cached.priceUnits as Int32Array | Float64Array, priceScale, to) };
-    incoming = { ...incoming, priceUnits: rescalePriceUnits(incoming.priceUnits as Int32Array | Float64Array, incomingScale, to) };
-    priceScale = to;
-  }
-  const names = Object.keys(incoming).sort();
-  const cachedNames = Object.keys(cached).sort();
-  if (names.join() !== cachedNames.join()) {
-    throw new InputError(
-      'CONFLICTING_OPTIONS',
-      path,
-      `the cached partition has columns ${cachedNames.join(', ')} but the new data has ${names.join(', ')}`,
-      'import a file of the same layout, or pass --replace to overwrite the cached month',
-    );
-  }
-  const keyName = KEY_COLUMN[series] in incoming ? KEY_COLUMN[series] : undefined;
-  if (!keyName) {
-    throw new InputError('CONFLICTING_OPTIONS', path, 'this month is already cached and the rows carry no id to merge on', 'pass --replace to overwrite it');
-  }
-  const a = cached[keyName] as Float64Array;
-  const b = incoming[keyName] as Float64Array;
-  const out: Record<string, ColumnArray> = {};
-  // A column whose two sides differ in type (Int32 vs Float64 price units) is merged as Float64.
-  for (const n of names) {
-    const t = typeOf(cached[n] as ColumnArray);
-    out[n] = allocate(t === typeOf(incoming[n] as ColumnArray) ? t : 'f64', header.length + incomingLength);
-  }
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  let same = 0;
-  const copy = (src: Record<string, ColumnArray>, row: number): void => {
-    for (const n of names) (out[n] as ColumnArray)[k] = (src[n] as ColumnArray)[row] as number;
-    k++;
-  };
-  while (i < header.length || j < incomingLength) {
-    if (j >= incomingLength || (i < header.length && (a[i] as number) < (b[j] as number))) copy(cached, i++);
-    else if (i >= header.length || (b[j] as number) < (a[i] as number)) copy(incoming, j++);
-    else {
-      for (const n of names) {
-        if (!Object.is((cached[n] as ColumnArray)[i], (incoming[n] as ColumnArray)[j])) {
-          throw new InputError(
-            'INVALID_DATA',
-            path,
-            `${keyName} ${b[j]} is cached with ${n} = ${(cached[n] as ColumnArray)[i]} but the new data has ${(incoming[n] as ColumnArray)[j]}`,
-            'check which source is right; pass --replace to overwrite the cached month',
-          );
-        }
-      }
-      copy(cached, i++);
-      j++;
-      same++;
-    }
-  }
-  const trimmed: Record<string, ColumnArray> = {};
-  for (const n of names) trimmed[n] = (out[n] as ColumnArray).slice(0, k);
-  return { cols: trimmed, length: k, alreadyCached: same, priceScale };
 }
 
 export interface ReadOptions {
@@ -280,19 +201,8 @@ export interface ReadOptions {
  * Throws InputError NOT_FOUND when nothing is cached for the key.
  */
 export function readSeries(root: string, key: CacheKey, series: CacheSeries, options: ReadOptions = {}): FlatColumns {
-  const months = listMonths(root, key).filter(
-    (m) => (options.fromMs === undefined || nextMonthStartMs(m) > options.fromMs) && (options.toMs === undefined || monthStartMs(m) < options.toMs),
-  );
-  if (months.length === 0) {
-    throw new InputError('NOT_FOUND', seriesDir(root, key), 'nothing is cached for this series and range', 'run `microfut data import FILE...` first');
-  }
-  const dir = seriesDir(root, key);
-  const opened: { path: string; fd: number; header: PartitionHeader }[] = [];
+  const opened = openMonths(seriesDir(root, key), options);
   try {
-    for (const m of months) {
-      const path = join(dir, `${m}.mfc`);
-      opened.push({ path, ...openPartition(path) });
-    }
     const first = opened[0] as { header: PartitionHeader };
     const names = options.fields === 'all' ? first.header.columns.map((c) => c.name) : (options.fields ?? DEFAULT_FIELDS[series]);
     const scales = series === 'trades' ? opened.map((o) => priceScaleOf(o.path, o.header)) : undefined;
@@ -319,6 +229,33 @@ export function readSeries(root: string, key: CacheKey, series: CacheSeries, opt
 }
 
 type OpenedPartition = { readonly path: string; readonly fd: number; readonly header: PartitionHeader };
+
+/**
+ * Opens the committed months of a series that touch the range. An import committing meanwhile may remove the
+ * generation being opened (open descriptors stay valid): then HEAD is read again and the months reopened.
+ */
+function openMonths(dir: string, options: ReadOptions): OpenedPartition[] {
+  for (let attempt = 0; ; attempt++) {
+    const gen = committedDir(dir);
+    const months = committedMonths(dir).filter(
+      (m) => (options.fromMs === undefined || nextMonthStartMs(m) > options.fromMs) && (options.toMs === undefined || monthStartMs(m) < options.toMs),
+    );
+    if (gen === undefined || months.length === 0) {
+      throw new InputError('NOT_FOUND', dir, 'nothing is cached for this series and range', 'run `microfut data import FILE...` first');
+    }
+    const opened: OpenedPartition[] = [];
+    try {
+      for (const m of months) {
+        const path = join(gen, `${m}.mfc`);
+        opened.push({ path, ...openPartition(path) });
+      }
+      return opened;
+    } catch (e) {
+      for (const o of opened) closeSync(o.fd);
+      if ((e as { code?: string }).code !== 'ENOENT' || attempt >= 3) throw e;
+    }
+  }
+}
 
 /** True when every partition stores `column` with one type and one price scale, so raw bytes can be concatenated. */
 function sameLayout(opened: readonly OpenedPartition[], scales: readonly number[], column: string): boolean {
@@ -370,4 +307,9 @@ export function readTrades(root: string, key: CacheKey, options: ReadOptions = {
 /** Cached funding settlements. */
 export function readFunding(root: string, key: CacheKey, options: ReadOptions = {}): FundingColumns {
   return readSeries(root, key, 'funding', options) as unknown as FundingColumns;
+}
+
+/** Cached percentage book depth (data.binance.vision bookDepth): time, percentage band, depth, notional. */
+export function readBookDepth(root: string, key: CacheKey, options: ReadOptions = {}): BookDepthColumns {
+  return readSeries(root, key, 'bookDepth', options) as unknown as BookDepthColumns;
 }

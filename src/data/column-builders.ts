@@ -25,6 +25,12 @@ export class F64Builder {
   clear(): void {
     this.length = 0;
   }
+  /** Keeps only the last `k` rows, moved to the front (a streaming parser's overlap between parts). */
+  keepLast(k: number): void {
+    const n = Math.min(k, this.length);
+    this.data.copyWithin(0, this.length - n, this.length);
+    this.length = n;
+  }
   /** The filled rows without a copy (valid until the next push). */
   view(): Float64Array {
     return this.data.subarray(0, this.length);
@@ -50,6 +56,16 @@ export class U8Builder {
     }
     this.data[this.length++] = x;
   }
+  /** The filled rows without a copy (valid until the next push). */
+  view(): Uint8Array {
+    return this.data.subarray(0, this.length);
+  }
+  /** Keeps only the last `k` rows, moved to the front. */
+  keepLast(k: number): void {
+    const n = Math.min(k, this.length);
+    this.data.copyWithin(0, this.length - n, this.length);
+    this.length = n;
+  }
   finish(): Uint8Array {
     return this.data.slice(0, this.length);
   }
@@ -60,4 +76,17 @@ export function columnBytes(columns: object): number {
   let bytes = 0;
   for (const v of Object.values(columns)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
   return bytes;
+}
+
+/**
+ * Keeps only the last `k` rows of every growable column of a series builder (its own fields and one level of nested
+ * objects, e.g. BarBuilder.extras): the overlap a streaming parser carries from one part into the next.
+ */
+export function keepLastRows(builder: object, k: number): void {
+  for (const v of Object.values(builder)) {
+    if (v instanceof F64Builder || v instanceof U8Builder) v.keepLast(k);
+    else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      for (const w of Object.values(v as object)) if (w instanceof F64Builder || w instanceof U8Builder) w.keepLast(k);
+    }
+  }
 }

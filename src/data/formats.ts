@@ -13,6 +13,7 @@ export type DataKind =
   | 'aggTrades'
   | 'bookTicker'
   | 'depth'
+  | 'bookDepth'
   | 'fundingRate'
   | 'markPrice'
   | 'stream';
@@ -26,6 +27,7 @@ export const DATA_KINDS: readonly DataKind[] = [
   'aggTrades',
   'bookTicker',
   'depth',
+  'bookDepth',
   'fundingRate',
   'markPrice',
   'stream',
@@ -59,6 +61,8 @@ export type FileFormat =
   | 'tardis-incremental-l2'
   /** Bybit orderbook history: one `{"topic","type","ts","data":{"s","b","a","u","seq"},"cts"}` message per line. */
   | 'bybit-orderbook'
+  /** data.binance.vision bookDepth: `timestamp,percentage,depth,notional` (UTC `YYYY-MM-DD HH:MM:SS`, band %, base, quote). */
+  | 'binance-book-depth'
   /** Funding history: `funding_time,funding_rate` (ms, fraction). */
   | 'funding-rate'
   /** data.binance.vision fundingRate: `calc_time,funding_interval_hours,last_funding_rate`. */
@@ -89,6 +93,8 @@ export function kindOfFormat(format: FileFormat, klineKind: DataKind): DataKind 
     case 'tardis-incremental-l2':
     case 'bybit-orderbook':
       return 'depth';
+    case 'binance-book-depth':
+      return 'bookDepth';
     case 'funding-rate':
     case 'binance-funding-rate':
       return 'fundingRate';
@@ -142,6 +148,7 @@ function namedKindOf(lower: string, klineKind: DataKind, hasInterval: boolean): 
   if (/aggtrades/.test(lower)) return 'aggTrades';
   if (/trades/.test(lower)) return 'trades';
   if (/bookticker/.test(lower)) return 'bookTicker';
+  if (/bookdepth/.test(lower)) return 'bookDepth';
   if (/depth|booksnapshot|ob500|orderbook|incremental_book/.test(lower)) return 'depth';
   if (/fundingrate/.test(lower)) return 'fundingRate';
   if (/markpriceupdate|\/markprice\//.test(lower)) return 'markPrice';
@@ -172,6 +179,7 @@ const HEADERS: readonly (readonly [string, FileFormat])[] = [
   ['exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount', 'tardis-book-snapshot'],
   ['update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty', 'binance-book-ticker'],
   ['symbol,timestamp,first_update_id,last_update_id,side,update_type,price,qty,pu', 'binance-depth-rows'],
+  ['timestamp,percentage,depth,notional', 'binance-book-depth'],
 ];
 
 /**
@@ -212,6 +220,8 @@ function formatFromContent(firstLine: string, name: NameInfo): FileFormat | unde
       return fields === 7 || fields === 8 ? 'binance-book-ticker' : undefined;
     case 'fundingRate':
       return fields === 2 ? 'funding-rate' : fields === 3 ? 'binance-funding-rate' : undefined;
+    case 'bookDepth':
+      return fields === 4 ? 'binance-book-depth' : undefined;
     case 'depth':
     case 'markPrice':
     case 'stream':

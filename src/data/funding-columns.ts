@@ -40,11 +40,18 @@ export class FundingBuilder {
     this.rate.push(rate);
   }
   finish(): FundingColumns {
+    return this.columns((b) => b.finish());
+  }
+  /** The rows so far as views of the builder's buffers (valid until the next push). */
+  view(): FundingColumns {
+    return this.columns((b) => b.view());
+  }
+  private columns(take: (b: F64Builder) => Float64Array): FundingColumns {
     return {
       length: this.length,
-      timeMs: this.timeMs.finish(),
-      rate: this.rate.finish(),
-      ...(this.markPrice ? { markPrice: this.markPrice.finish() } : {}),
+      timeMs: take(this.timeMs),
+      rate: take(this.rate),
+      ...(this.markPrice ? { markPrice: take(this.markPrice) } : {}),
     };
   }
 }
@@ -65,15 +72,22 @@ export class MarkPriceBuilder {
     return this.timeMs.length;
   }
   finish(): MarkPriceColumns {
+    return this.columns((b) => b.finish());
+  }
+  /** The rows so far as views of the builder's buffers (valid until the next push). */
+  view(): MarkPriceColumns {
+    return this.columns((b) => b.view());
+  }
+  private columns(take: (b: F64Builder) => Float64Array): MarkPriceColumns {
     return {
       length: this.length,
-      timeMs: this.timeMs.finish(),
-      markPrice: this.markPrice.finish(),
-      indexPrice: this.indexPrice.finish(),
-      estimatedSettlePrice: this.estimatedSettlePrice.finish(),
-      fundingRate: this.fundingRate.finish(),
-      nextFundingTimeMs: this.nextFundingTimeMs.finish(),
-      ...(this.localTimeUs ? { localTimeUs: this.localTimeUs.finish() } : {}),
+      timeMs: take(this.timeMs),
+      markPrice: take(this.markPrice),
+      indexPrice: take(this.indexPrice),
+      estimatedSettlePrice: take(this.estimatedSettlePrice),
+      fundingRate: take(this.fundingRate),
+      nextFundingTimeMs: take(this.nextFundingTimeMs),
+      ...(this.localTimeUs ? { localTimeUs: take(this.localTimeUs) } : {}),
     };
   }
 }

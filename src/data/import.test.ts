@@ -147,14 +147,15 @@ describe('cache round trip', () => {
     expect(Array.from(readBars(cache, first.key).high), 'the cached month is unchanged').toEqual([11, 11]);
   });
 
-  it('leaves no temp file and no partition when the final rename fails', () => {
+  it('leaves no staged file and no partition when the commit rename fails', () => {
     const cache = freshCache();
     const key = { venue: 'binance', market: 'um', symbol: 'BTCUSDT', kind: 'klines' as const, interval: '1m' };
-    // A directory where the partition should go makes the rename fail, as a crash between write and rename would.
-    mkdirSync(join(cache, 'binance/um/BTCUSDT/klines-1m/2024-01.mfc'), { recursive: true });
+    // A directory where HEAD should go makes the commit's rename fail, as a crash just before it would.
+    mkdirSync(join(cache, 'binance/um/BTCUSDT/klines-1m/HEAD'), { recursive: true });
     const data = { length: 1, openTimeMs: Float64Array.of(t0), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1) };
     expect(() => writeSeries(cache, key, 'bars', data, {}, { replace: true })).toThrow();
-    expect(filesUnder(cache), 'no .tmp file is left behind').toEqual([]);
+    expect(filesUnder(cache), 'no staged partition, HEAD temp file or lock is left behind').toEqual([]);
+    expect(readdirSync(join(cache, 'binance/um/BTCUSDT/klines-1m')), 'the staging generation is removed').toEqual(['HEAD']);
   });
 
   it('caches aggTrades and reads them back with ids on request', async () => {

@@ -1,14 +1,16 @@
-// Imports market-data files into the columnar cache: parse -> verify -> stage each month's partition -> commit
-// all months together. Candle files stream month by month (bigger than memory works). A file with any verify
-// error is refused and leaves nothing. Must never cache unverified data or leave part of an import.
-import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+// Imports market-data files into the columnar cache: parse -> verify -> stage -> commit. Every cached kind is read
+// in parts (a file bigger than memory works); all months of one import are committed by one rename (a crash leaves
+// the cache as it was or with the whole import). Must never cache unverified data or leave part of an import.
+import { basename } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { type CacheKey, type CacheSeries, columnsOf, type FlatColumns, monthOf, planMonth, seriesDir, type WriteResult, writeSeries } from './cache.js';
-import { commitStaged, discardStaged, type StagedPartition, stagePlan } from './cache-staging.js';
-import { type DataKind, type FileFormat, sniffFormat } from './formats.js';
-import { MONTH_STREAMED_FORMATS, parseFile, readFirstLine } from './parse-file.js';
+import { type CacheKey, type CacheSeries, columnsOf, type FlatColumns, monthOf, seriesDir, TIME_COLUMN, type WriteResult, writeSeries } from './cache.js';
+import { SeriesTransaction } from './cache-generation.js';
+import { columnBytes } from './columns.js';
+import { type DataKind, type FileFormat, kindOfFormat, nameInfo, sniffFormat } from './formats.js';
+import { DEFAULT_PART_ROWS } from './parse-context.js';
+import { PARTED_FORMATS, parseFile, readFirstLine } from './parse-file.js';
 import type { ParsedData } from './parsed.js';
+import { PartitionWriter } from './partition-writer.js';
 import { type Gap, type VerifyIssue, verifyParsed, type VerifyReport } from './verify.js';
 
 export interface ImportOptions {
@@ -19,6 +21,16 @@ export interface ImportOptions {
   readonly symbol?: string;
   /** Overwrite cached months instead of merging. */
   readonly replace?: boolean;
+  /** Rows a part holds at most (default DEFAULT_PART_ROWS); smaller bounds memory tighter, at some speed. */
+  readonly partRows?: number;
+}
+
+/** How the file was read: parts handed over and the largest one (its rows include the carried overlap). */
+export interface PartStats {
+  readonly count: number;
+  readonly maxRows: number;
+  /** Bytes of the largest part's typed-array columns. */
+  readonly maxBytes: number;
 }
 
 export interface ImportResult {
@@ -28,6 +40,8 @@ export interface ImportResult {
   readonly rows: number;
   readonly partitions: readonly WriteResult[];
   readonly report: VerifyReport;
+  /** Set when the file was read in parts (every cached format but freqtrade JSON). */
+  readonly parts?: PartStats;
 }
 
 const MARKETS: Record<string, string> = { 'futures-um': 'um', um: 'um', 'futures-cm': 'cm', cm: 'cm', spot: 'spot', linear: 'linear', inverse: 'inverse' };
@@ -59,13 +73,15 @@ function seriesOf(data: ParsedData): { series: CacheSeries; columns: FlatColumns
       return { series: 'bookTicker', columns: data.quotes as unknown as FlatColumns };
     case 'markPrice':
       return { series: 'markPrice', columns: data.markPrice as unknown as FlatColumns };
+    case 'bookDepth':
+      return { series: 'bookDepth', columns: data.bookDepth as unknown as FlatColumns };
     case 'depth':
     case 'stream':
       throw new InputError(
         'INVALID_OPTION',
         data.file,
         `${data.kind} files are not cached (order-book events are read straight from the file)`,
-        'pass klines, trades, aggTrades, bookTicker, fundingRate or markPrice files to import',
+        'pass klines, trades, aggTrades, bookTicker, bookDepth, fundingRate or markPrice files to import',
       );
   }
 }
@@ -117,11 +133,20 @@ function keyOf(path: string, data: ParsedData, report: VerifyReport, options: Im
  * Parses, verifies and caches one file. Throws InputError (naming file and line) when the file does not parse,
  * fails a verify check, names another symbol than asked, or when venue/market/symbol cannot be told; then
  * nothing is cached. Gaps are allowed (they are facts of the data, e.g. an exchange outage) and recorded in the
- * partition. Candle files in the data.binance.vision layout are streamed: see importStreamed.
+ * partition. Every format but freqtrade JSON is read in parts: see importInParts.
  */
 export async function importFile(path: string, options: ImportOptions): Promise<ImportResult> {
   const format = sniffFormat(path, await readFirstLine(path)).format;
-  if (MONTH_STREAMED_FORMATS.includes(format)) return importStreamed(path, format, options);
+  const kind = kindOfFormat(format, nameInfo(path).klineKind);
+  if (kind === 'depth' || kind === 'stream') {
+    throw new InputError(
+      'INVALID_OPTION',
+      path,
+      `${kind} files are not cached (order-book events are read straight from the file)`,
+      'pass klines, trades, aggTrades, bookTicker, bookDepth, fundingRate or markPrice files to import',
+    );
+  }
+  if (PARTED_FORMATS.includes(format)) return importInParts(path, format, options);
   const data = await parseFile(path, { format });
   const report = verifyParsed(data, options.symbol ? { symbol: options.symbol } : {});
   refuseIfErrors(data.file, report);
@@ -135,74 +160,81 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   return { file: data.file, key, series, rows: data.rows, partitions, report };
 }
 
-/** A report line number for a month part, whose lines count from its first row: shifted to the file's line. */
+/** A report line number for a part, whose rows count from its first (carried) row: shifted to the file's line. */
 function shiftLines(issues: readonly VerifyIssue[], rows: number): VerifyIssue[] {
   return issues.map((i) => (i.line === undefined ? i : { ...i, line: i.line + rows }));
 }
 
 /**
- * The streaming import of a candle file: each UTC month is verified as soon as the parser hands it over (with
- * the previous month's last bar, so order and gaps are checked across months too), staged as a temp partition
- * and freed; only when the whole file parsed and verified are all months renamed into place. Any error removes
- * every staged file and the series folders this import created. Peak memory is about one month of bars.
- * Partition meta records the gaps of its own month (a gap across a month boundary goes to the later month).
+ * The import of a file read in parts (PartPolicy: at most one UTC month and `partRows` rows each, plus the rows
+ * carried over from the previous part). Each part is verified as soon as it is read (the carried rows let order,
+ * steps and gaps be checked across the cut) and appended to its month's PartitionWriter, which spills it to disk;
+ * a month is assembled when the next one starts. All months are staged in one generation and committed together
+ * (SeriesTransaction); any parse or verify error aborts it, so nothing is cached. Peak memory is about one part.
+ * Each partition's meta records the gaps found in its own month (a gap across a month boundary goes to the later).
  */
-async function importStreamed(path: string, format: FileFormat, options: ImportOptions): Promise<ImportResult> {
-  const staged: StagedPartition[] = [];
+async function importInParts(path: string, format: FileFormat, options: ImportOptions): Promise<ImportResult> {
+  const symbolOption = options.symbol ? { symbol: options.symbol } : {};
   const gaps: Gap[] = [];
   const warnings = new Set<string>();
+  const partitions: WriteResult[] = [];
+  let tx: SeriesTransaction | undefined;
   let key: CacheKey | undefined;
-  let dir: string | undefined;
-  let createdFrom: string | undefined;
-  let stepMs: number | undefined;
-  let lastMs: number | undefined;
+  let series: CacheSeries | undefined;
+  let writer: PartitionWriter | undefined;
+  let monthGaps: Gap[] = [];
+  let intervalMs: number | undefined;
+  const stats = { count: 0, maxRows: 0, maxBytes: 0 };
+  const meta = (): Record<string, unknown> => ({ source: basename(path), format, gaps: monthGaps.slice(0, 100), ...key });
   try {
     const data = await parseFile(path, {
       format,
-      onMonth: (part, firstRow) => {
-        if (part.series !== 'bars') return;
-        const report = verifyParsed(part, options.symbol ? { symbol: options.symbol } : {});
-        const monthGaps: Gap[] = [];
-        const t0 = part.bars.openTimeMs[0] as number;
-        const errors = shiftLines(report.errors, firstRow);
-        let errorCount = report.errorCount;
-        stepMs = report.intervalMs ?? stepMs;
-        if (lastMs !== undefined && stepMs !== undefined && t0 - lastMs !== stepMs) {
-          const d = t0 - lastMs;
-          if (d % stepMs === 0) monthGaps.push({ of: 'bars', from: lastMs + stepMs, to: t0 - stepMs, missing: d / stepMs - 1 });
-          else {
-            errorCount++;
-            errors.unshift({ line: firstRow + 1 + (part.headerRow ? 1 : 0), message: `bar at ${new Date(t0).toISOString()} is ${d} ms after the previous one, not a multiple of ${stepMs} ms` });
+      parts: {
+        maxRows: options.partRows ?? DEFAULT_PART_ROWS,
+        onPart: (part, firstRow, carried) => {
+          const report = verifyParsed(part, { ...symbolOption, carriedRows: carried });
+          refuseIfErrors(part.file, { ...report, errors: shiftLines(report.errors, firstRow - carried) });
+          const { series: s, columns } = seriesOf(part);
+          stats.count++;
+          stats.maxRows = Math.max(stats.maxRows, columns.length);
+          stats.maxBytes = Math.max(stats.maxBytes, columnBytes(columns));
+          if (tx === undefined) {
+            key = keyOf(path, part, report, options);
+            series = s;
+            tx = SeriesTransaction.begin(seriesDir(options.cacheDir, key));
           }
-        }
-        refuseIfErrors(part.file, { ...report, errors, errorCount });
-        monthGaps.push(...report.gaps);
-        gaps.push(...monthGaps);
-        for (const w of report.warnings) warnings.add(w);
-        lastMs = part.lastMs;
-        if (key === undefined || dir === undefined) {
-          key = keyOf(path, part, report, options);
-          dir = seriesDir(options.cacheDir, key);
-          createdFrom = existingAncestor(dir);
-          mkdirSync(dir, { recursive: true });
-        }
-        const plan = planMonth(dir, 'bars', monthOf(t0), columnsOf(part.bars), part.bars.length, undefined, options.replace ? { replace: true } : {});
-        staged.push(stagePlan('bars', plan, { source: basename(path), format: part.format, gaps: monthGaps.slice(0, 100), ...key }));
+          intervalMs = report.intervalMs ?? intervalMs;
+          for (const w of report.warnings) if (warnings.size < 20) warnings.add(w);
+          const cols = columnsOf(columns);
+          const month = monthOf((cols[TIME_COLUMN[s]] as Float64Array)[carried] as number);
+          if (writer?.month !== month) {
+            if (writer !== undefined) partitions.push(writer.finish(meta(), options.replace === true));
+            writer = new PartitionWriter(month, tx, s);
+            monthGaps = [];
+          }
+          gaps.push(...report.gaps);
+          monthGaps.push(...report.gaps);
+          writer.append(cols, carried, columns.length, s === 'trades' ? (columns.priceScale as number) : undefined);
+        },
       },
     });
-    if (key === undefined) key = keyOf(path, data, verifyParsed(data, options.symbol ? { symbol: options.symbol } : {}), options);
-    const report = streamedReport(data, gaps, [...warnings], stepMs);
-    commitStaged(staged);
-    const partitions: WriteResult[] = staged.map((s) => ({ month: s.month, path: s.path, rows: s.rows, alreadyCached: s.alreadyCached }));
-    return { file: data.file, key, series: 'bars', rows: data.rows, partitions, report };
+    if (writer !== undefined) partitions.push(writer.finish(meta(), options.replace === true));
+    writer = undefined;
+    if (tx === undefined || key === undefined || series === undefined) {
+      // An empty file: nothing to cache, but the key is still told (or refused) as for any other file.
+      const report = verifyParsed(data, symbolOption);
+      return { file: data.file, key: keyOf(path, data, report, options), series: seriesOf(data).series, rows: 0, partitions: [], report, parts: stats };
+    }
+    tx.commit();
+    const report = streamedReport(data, gaps, [...warnings], intervalMs);
+    return { file: data.file, key, series, rows: data.rows, partitions, report, parts: stats };
   } catch (e) {
-    discardStaged(staged);
-    if (dir !== undefined && createdFrom !== undefined) removeEmptyDirs(dir, createdFrom);
+    writer?.discard();
+    tx?.abort();
     throw e;
   }
 }
-
-/** The whole file's report, assembled from the months (each of which had no error). */
+/** The whole file's report, assembled from the parts (each of which had no error). */
 function streamedReport(data: ParsedData, gaps: readonly Gap[], warnings: readonly string[], intervalMs: number | undefined): VerifyReport {
   return {
     file: data.file,
@@ -222,22 +254,4 @@ function streamedReport(data: ParsedData, gaps: readonly Gap[], warnings: readon
     warnings,
     clean: gaps.length === 0,
   };
-}
-
-/** The deepest ancestor of `dir` (or `dir` itself) that exists now. */
-function existingAncestor(dir: string): string {
-  let d = resolve(dir);
-  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
-  return d;
-}
-
-/** Removes `dir` and its parents up to (not including) `stop` while they are empty: folders this import made. */
-function removeEmptyDirs(dir: string, stop: string): void {
-  for (let d = resolve(dir); d !== stop && d.length > stop.length; d = dirname(d)) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return;
-    }
-  }
 }

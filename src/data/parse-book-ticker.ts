@@ -1,8 +1,8 @@
 // Parses best bid/ask files into BookTickerColumns: Binance bookTicker CSV (futures with venue times, spot
 // without) and Tardis quotes. Must never drop or reorder rows.
-import { BookTickerBuilder } from './columns.js';
+import { BookTickerBuilder, type BookTickerColumns, keepLastRows } from './columns.js';
 import type { ByteCursor } from './byte-cursor.js';
-import { parseCsvRows, type ParseContext } from './parse-context.js';
+import { parseCsvRows, PartCutter, type ParseContext } from './parse-context.js';
 import { timeRange, UnitTracker, type ParsedData } from './parsed.js';
 import { rowError } from './row-error.js';
 
@@ -12,7 +12,8 @@ const TARDIS = ['exchange', 'symbol', 'timestamp', 'local_timestamp', 'ask_amoun
 
 /**
  * Binance rows: `timeMs` is the transaction time; spot rows have none, so `timeMs` is the collector's receive
- * time (the only clock the row has). Tardis rows: `timeMs` is the exchange timestamp (µs, floored to ms).
+ * time (the only clock the row has). Tardis rows: `timeMs` is the exchange timestamp (µs, floored to ms). In parts
+ * when `ctx.parts` is set (see PartPolicy).
  */
 export async function parseBookTicker(chunks: AsyncIterable<Buffer>, ctx: ParseContext): Promise<ParsedData> {
   const tardis = ctx.format === 'tardis-quotes';
@@ -20,6 +21,38 @@ export async function parseBookTicker(chunks: AsyncIterable<Buffer>, ctx: ParseC
   const units = new UnitTracker();
   let symbol: string | undefined;
   let symbolBytes: Buffer | undefined;
+  let headerSeen = false;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const result = (quotes: BookTickerColumns, rows: number, range: { firstMs?: number; lastMs?: number }): ParsedData => ({
+    series: 'bookTicker',
+    ...ctx.common,
+    rows,
+    headerRow: headerSeen,
+    timeUnit: units.unit,
+    mixedTimeUnits: units.mixed,
+    ...(symbol ? { contentSymbol: symbol } : {}),
+    ...range,
+    quotes,
+  });
+  const cutter = new PartCutter(
+    ctx.parts,
+    1,
+    (firstRow, carried) => {
+      const part = (builder as BookTickerBuilder).view();
+      ctx.parts?.onPart(result(part, part.length, timeRange(part.timeMs)), firstRow, carried);
+    },
+    (k) => keepLastRows(builder as BookTickerBuilder, k),
+  );
+  const seen = (t: number, lineNo: number, length: number): void => {
+    // The first data row tells whether a header row preceded it (parts need it for their line numbers now).
+    if (firstMs === undefined) {
+      headerSeen = lineNo > 1;
+      firstMs = t;
+    }
+    lastMs = t;
+    cutter.next(t, length);
+  };
   const row = (c: ByteCursor, columns: number, _buf: Buffer, lineNo: number): boolean => {
     const b = (builder ??= new BookTickerBuilder(!tardis, tardis || columns === 8));
     if (tardis) {
@@ -38,6 +71,7 @@ export async function parseBookTicker(chunks: AsyncIterable<Buffer>, ctx: ParseC
       const bid = c.num();
       const bidQty = c.num();
       if (!Number.isFinite(us + localUs + askQty + ask + bid + bidQty)) return false;
+      seen(Math.floor(us / 1000), lineNo, b.length);
       b.push(Math.floor(us / 1000), bid, bidQty, ask, askQty);
       b.localTimeUs?.push(localUs);
       return true;
@@ -62,22 +96,18 @@ export async function parseBookTicker(chunks: AsyncIterable<Buffer>, ctx: ParseC
       units.see(c.lastDigits);
     }
     if (!Number.isFinite(id + bid + bidQty + ask + askQty + t + localUs)) return false;
+    seen(t, lineNo, b.length);
     b.push(t, bid, bidQty, ask, askQty);
     b.updateId?.push(id);
     b.localTimeUs?.push(localUs);
     return true;
   };
   const { headerRow, rows } = await parseCsvRows(chunks, ctx, tardis ? [TARDIS] : [BINANCE, BINANCE_LOCAL], row);
-  const quotes = (builder ?? new BookTickerBuilder(!tardis, true)).finish();
-  return {
-    series: 'bookTicker',
-    ...ctx.common,
-    rows,
-    headerRow,
-    timeUnit: units.unit,
-    mixedTimeUnits: units.mixed,
-    ...(symbol ? { contentSymbol: symbol } : {}),
-    ...timeRange(quotes.timeMs),
-    quotes,
-  };
+  headerSeen = headerRow;
+  if (!cutter.active) {
+    const quotes = (builder ?? new BookTickerBuilder(!tardis, true)).finish();
+    return result(quotes, rows, timeRange(quotes.timeMs));
+  }
+  if (builder !== undefined) cutter.end(builder.length);
+  return result(new BookTickerBuilder(false, false).finish(), rows, firstMs === undefined || lastMs === undefined ? {} : { firstMs, lastMs });
 }

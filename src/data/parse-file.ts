@@ -3,12 +3,13 @@
 import { InputError } from '../core/errors.js';
 import { type DataKind, type FileFormat, kindOfFormat, nameInfo, sniffFormat } from './formats.js';
 import { readChunks } from './input.js';
-import { makeContext } from './parse-context.js';
+import { makeContext, type PartPolicy } from './parse-context.js';
+import { parseBookDepth } from './parse-book-depth.js';
 import { parseBookTicker } from './parse-book-ticker.js';
 import { parseDepth } from './parse-depth.js';
 import { parseFreqtradeJson } from './parse-freqtrade.js';
 import { parseFunding } from './parse-funding.js';
-import { type MonthSink, parseKlines } from './parse-klines.js';
+import { parseKlines } from './parse-klines.js';
 import { parseMarkPriceStream } from './parse-mark-price.js';
 import { parseTrades } from './parse-trades.js';
 import { parseWsCapture } from './parse-ws-capture.js';
@@ -22,14 +23,27 @@ export interface ParseOptions {
   /** How to name the file in messages (default: the path as given). */
   readonly label?: string;
   /**
-   * Formats in MONTH_STREAMED_FORMATS only: each UTC month is handed over as soon as it is complete and the
-   * returned columns are empty (see parseKlines). Other formats ignore it and return whole columns.
+   * Formats in PARTED_FORMATS only: rows are handed over in parts (at most one UTC month each, see PartPolicy) and
+   * the returned columns are empty. Other formats ignore it and return whole columns.
    */
-  readonly onMonth?: MonthSink;
+  readonly parts?: PartPolicy;
 }
 
-/** The formats that can hand over their rows month by month (`ParseOptions.onMonth`). */
-export const MONTH_STREAMED_FORMATS: readonly FileFormat[] = ['binance-klines'];
+/** The formats that can hand over their rows in parts (`ParseOptions.parts`): every format the cache holds but freqtrade JSON. */
+export const PARTED_FORMATS: readonly FileFormat[] = [
+  'binance-klines',
+  'binance-trades',
+  'capture-trades',
+  'binance-agg-trades',
+  'recorder-agg-trades',
+  'tardis-trades',
+  'binance-book-ticker',
+  'tardis-quotes',
+  'binance-book-depth',
+  'funding-rate',
+  'binance-funding-rate',
+  'mark-price-stream',
+];
 
 /** Reads the first line (decompressed) without reading the rest of the file. */
 export async function readFirstLine(path: string): Promise<string> {
@@ -49,7 +63,7 @@ export async function readFirstLine(path: string): Promise<string> {
   return Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
 }
 
-/** Parses a whole file into columns (or month by month, see `onMonth`). Throws InputError (file and line named) on anything malformed. */
+/** Parses a whole file into columns (or in parts, see `parts`). Throws InputError (file and line named) on anything malformed. */
 export async function parseFile(path: string, options: ParseOptions = {}): Promise<ParsedData> {
   const label = options.label ?? path;
   const name = nameInfo(path);
@@ -59,11 +73,12 @@ export async function parseFile(path: string, options: ParseOptions = {}): Promi
   if (options.kind && kind !== options.kind) {
     throw new InputError('CONFLICTING_OPTIONS', label, `the file holds ${kind} (${format}), not ${options.kind}`, 'pass the matching --kind or another file');
   }
-  const ctx = makeContext(label, format, kind, { ...name, klineKind }, 1 << 16);
+  const parts = options.parts !== undefined && PARTED_FORMATS.includes(format) ? options.parts : undefined;
+  const ctx = makeContext(label, format, kind, { ...name, klineKind }, 1 << 16, parts);
   const chunks = readChunks(path);
   switch (format) {
     case 'binance-klines':
-      return parseKlines(chunks, ctx, options.onMonth);
+      return parseKlines(chunks, ctx);
     case 'freqtrade-json':
       return parseFreqtradeJson(chunks, ctx);
     case 'binance-trades':
@@ -80,6 +95,8 @@ export async function parseFile(path: string, options: ParseOptions = {}): Promi
     case 'tardis-incremental-l2':
     case 'bybit-orderbook':
       return parseDepth(chunks, ctx);
+    case 'binance-book-depth':
+      return parseBookDepth(chunks, ctx);
     case 'funding-rate':
     case 'binance-funding-rate':
       return parseFunding(chunks, ctx);

@@ -1,14 +1,14 @@
 // Parses candle files (klines and mark/index/premium-index klines) into BarColumns: 12-column data.binance.vision
 // rows, 6-column OHLCV and 7-column OHLCV + datetime; header row or not; s/ms/µs/ns timestamps (stored as ms).
 // Must never check market sanity (high >= low, order, gaps): that is verify.ts, so a broken file can be reported.
-import { BarBuilder, type BarColumns } from './columns.js';
+import { BarBuilder, type BarColumns, keepLastRows } from './columns.js';
 import { ByteCursor, countFields } from './byte-cursor.js';
 import type { LineHandler } from './line-reader.js';
 import { diagnoseRow, fieldCountError } from './row-error.js';
 import { timeRange, UnitTracker } from './parsed.js';
 import type { ParsedData } from './parsed.js';
 import type { ParseContext } from './parse-context.js';
-import { isHeaderLine, runLines } from './parse-context.js';
+import { isHeaderLine, PartCutter, runLines } from './parse-context.js';
 
 const NAMES_12 = [
   'open_time',
@@ -29,20 +29,12 @@ const NAMES_7 = [...NAMES_6, 'datetime'];
 const UPPER_N = 78;
 
 /**
- * Hands over one UTC month of bars as soon as a later month's first row is read (and the last month at the end):
- * `part` is that month's ParsedData (its `rows` the month's bars), `firstRow` the 0-based data row it starts at.
- * The columns are views valid only during the call (the parser reuses their buffers): copy what must outlive it.
+ * Parses a kline file of any of the three layouts; the layout is fixed by the first data row. With `ctx.parts`,
+ * bars are handed over in parts of at most one UTC month (see PartPolicy) and freed, so a file bigger than memory
+ * works; each part repeats the previous part's last bar first. The returned `bars` are then empty; `rows`,
+ * `firstMs` and `lastMs` cover the whole file.
  */
-export type MonthSink = (part: ParsedData, firstRow: number) => void;
-
-/**
- * Parses a kline file of any of the three layouts; the layout is fixed by the first data row. With `onMonth`,
- * bars are handed over month by month and freed (a file bigger than memory works): a new part starts at the
- * first row whose open time is at or after the next UTC month of the current part's first row, so times that go
- * back stay inside a part, where verify finds them. The returned `bars` are then empty; `rows`, `firstMs` and
- * `lastMs` cover the whole file.
- */
-export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseContext, onMonth?: MonthSink): Promise<ParsedData> {
+export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseContext): Promise<ParsedData> {
   const c = new ByteCursor();
   const units = new UnitTracker();
   // Mark-price candles carry no volume: Binance writes 0, freqtrade exports of Bybit write "None"; both mean 0.
@@ -51,8 +43,6 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
   let columns = 0;
   let names = NAMES_6;
   let headerRow = false;
-  let partEndMs = -Infinity;
-  let partFirstRow = 0;
   let rows = 0;
   let firstMs: number | undefined;
   let lastMs: number | undefined;
@@ -66,12 +56,16 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
     ...range,
     bars,
   });
-  // The part's columns are views of the one builder, reused for the next month: no allocation per month.
-  const handOver = (sink: MonthSink, b: BarBuilder): void => {
-    const bars = b.view();
-    sink(result(bars, timeRange(bars.openTimeMs)), partFirstRow);
-    b.clear();
-  };
+  // A part's columns are views of the one builder, reused for the next part: no allocation per part.
+  const cutter = new PartCutter(
+    ctx.parts,
+    1,
+    (firstRow, carried) => {
+      const bars = (builder as BarBuilder).view();
+      ctx.parts?.onPart(result(bars, timeRange(bars.openTimeMs)), firstRow, carried);
+    },
+    (k) => keepLastRows(builder as BarBuilder, k),
+  );
   const onLine: LineHandler = (buf, start, end, lineNo) => {
     if (builder === undefined) {
       if (!headerRow && isHeaderLine(buf, start)) {
@@ -88,12 +82,7 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
     c.reset(buf, start, end);
     const t = c.epochMs();
     units.see(c.lastDigits);
-    if (onMonth !== undefined && t >= partEndMs) {
-      if (builder.length > 0) handOver(onMonth, builder);
-      partFirstRow = rows;
-      const d = new Date(t);
-      partEndMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    }
+    cutter.next(t, builder.length);
     const o = c.num();
     const h = c.num();
     const l = c.num();
@@ -134,11 +123,11 @@ export async function parseKlines(chunks: AsyncIterable<Buffer>, ctx: ParseConte
     rows++;
   };
   await runLines(chunks, onLine);
-  if (onMonth === undefined) {
+  if (!cutter.active) {
     const bars = (builder ?? new BarBuilder(false, 16)).finish();
     return result(bars, timeRange(bars.openTimeMs));
   }
-  if (builder !== undefined && builder.length > 0) handOver(onMonth, builder);
+  if (builder !== undefined) cutter.end(builder.length);
   const empty = new BarBuilder(false, 16).finish();
   return { ...result(empty, firstMs === undefined || lastMs === undefined ? {} : { firstMs, lastMs }), rows };
 }

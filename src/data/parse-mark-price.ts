@@ -1,8 +1,8 @@
 // Parses the per-second mark-price stream (Binance markPrice@1s, extracted to CSV) into MarkPriceColumns.
 // Must never fill missing seconds: gaps are verify.ts's business.
-import { MarkPriceBuilder } from './columns.js';
+import { keepLastRows, MarkPriceBuilder, type MarkPriceColumns } from './columns.js';
 import type { ByteCursor } from './byte-cursor.js';
-import { parseCsvRows, type ParseContext } from './parse-context.js';
+import { parseCsvRows, PartCutter, type ParseContext } from './parse-context.js';
 import { timeRange, UnitTracker, type ParsedData } from './parsed.js';
 import { rowError } from './row-error.js';
 
@@ -17,12 +17,35 @@ const NAMES = [
   'local_timestamp_us',
 ];
 
-/** Columns: event time (ms), mark, index and estimated settle prices, predicted funding rate, next funding time. */
+/** Columns: event time (ms), mark, index and estimated settle prices, predicted funding rate, next funding time; in parts when `ctx.parts` is set. */
 export async function parseMarkPriceStream(chunks: AsyncIterable<Buffer>, ctx: ParseContext): Promise<ParsedData> {
   const b = new MarkPriceBuilder(true);
   const units = new UnitTracker();
   let symbol: string | undefined;
   let symbolBytes: Buffer | undefined;
+  let headerSeen = false;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const result = (markPrice: MarkPriceColumns, rows: number, range: { firstMs?: number; lastMs?: number }): ParsedData => ({
+    series: 'markPrice',
+    ...ctx.common,
+    rows,
+    headerRow: headerSeen,
+    timeUnit: units.unit,
+    mixedTimeUnits: units.mixed,
+    ...(symbol ? { contentSymbol: symbol } : {}),
+    ...range,
+    markPrice,
+  });
+  const cutter = new PartCutter(
+    ctx.parts,
+    1,
+    (firstRow, carried) => {
+      const part = b.view();
+      ctx.parts?.onPart(result(part, part.length, timeRange(part.timeMs)), firstRow, carried);
+    },
+    (k) => keepLastRows(b, k),
+  );
   const row = (c: ByteCursor, _columns: number, _buf: Buffer, lineNo: number): boolean => {
     const t = c.epochMs();
     units.see(c.lastDigits);
@@ -39,6 +62,12 @@ export async function parseMarkPriceStream(chunks: AsyncIterable<Buffer>, ctx: P
     const next = c.epochMs();
     const local = c.epochUs();
     if (!Number.isFinite(t + mark + index + settle + rate + next + local)) return false;
+    if (firstMs === undefined) {
+      headerSeen = lineNo > 1;
+      firstMs = t;
+    }
+    lastMs = t;
+    cutter.next(t, b.length);
     b.timeMs.push(t);
     b.markPrice.push(mark);
     b.indexPrice.push(index);
@@ -49,16 +78,11 @@ export async function parseMarkPriceStream(chunks: AsyncIterable<Buffer>, ctx: P
     return true;
   };
   const { headerRow, rows } = await parseCsvRows(chunks, ctx, [NAMES], row);
-  const markPrice = b.finish();
-  return {
-    series: 'markPrice',
-    ...ctx.common,
-    rows,
-    headerRow,
-    timeUnit: units.unit,
-    mixedTimeUnits: units.mixed,
-    ...(symbol ? { contentSymbol: symbol } : {}),
-    ...timeRange(markPrice.timeMs),
-    markPrice,
-  };
+  headerSeen = headerRow;
+  if (!cutter.active) {
+    const markPrice = b.finish();
+    return result(markPrice, rows, timeRange(markPrice.timeMs));
+  }
+  cutter.end(b.length);
+  return result(new MarkPriceBuilder(false).finish(), rows, firstMs === undefined || lastMs === undefined ? {} : { firstMs, lastMs });
 }

@@ -1,9 +1,9 @@
 // Parses trade files into TradeColumns: data.binance.vision trades and aggTrades, trades extracted from websocket
 // captures, bot-recorded aggTrades and Tardis trades. Must never reorder or drop rows (verify.ts judges them).
-import { TradeBuilder } from './columns.js';
+import { keepLastRows, TradeBuilder, type TradeColumns } from './columns.js';
 import type { ByteCursor } from './byte-cursor.js';
 import type { FileFormat } from './formats.js';
-import { parseCsvRows, type ParseContext } from './parse-context.js';
+import { parseCsvRows, PartCutter, type ParseContext } from './parse-context.js';
 import { timeRange, UnitTracker, type ParsedData } from './parsed.js';
 import { rowError } from './row-error.js';
 
@@ -48,7 +48,7 @@ const LAYOUTS: Record<string, readonly (readonly string[])[]> = {
   'tardis-trades': [['exchange', 'symbol', 'timestamp', 'local_timestamp', 'id', 'side', 'price', 'amount']],
 };
 
-/** Parses any of the five trade layouts (ctx.format says which). */
+/** Parses any of the five trade layouts (ctx.format says which); in parts when `ctx.parts` is set (see PartPolicy). */
 export async function parseTrades(chunks: AsyncIterable<Buffer>, ctx: ParseContext): Promise<ParsedData> {
   const format: FileFormat = ctx.format;
   const layouts = LAYOUTS[format];
@@ -58,7 +58,32 @@ export async function parseTrades(chunks: AsyncIterable<Buffer>, ctx: ParseConte
   const units = new UnitTracker();
   let symbol: string | undefined;
   let symbolBytes: Buffer | undefined;
+  let headerSeen = false;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const result = (trades: TradeColumns, rows: number, range: { firstMs?: number; lastMs?: number }): ParsedData => ({
+    series: 'trades',
+    ...ctx.common,
+    rows,
+    headerRow: headerSeen,
+    timeUnit: units.unit,
+    mixedTimeUnits: units.mixed,
+    ...(symbol ? { contentSymbol: symbol } : {}),
+    ...range,
+    trades,
+  });
+  const cutter = new PartCutter(
+    ctx.parts,
+    1,
+    (firstRow, carried) => {
+      const part = b.view();
+      ctx.parts?.onPart(result(part, part.length, timeRange(part.timeMs)), firstRow, carried);
+    },
+    (k) => keepLastRows(b, k),
+  );
   const row = (c: ByteCursor, columns: number, _buf: Buffer, lineNo: number): boolean => {
+    // The first data row tells whether a header row preceded it (parts need it for their line numbers now).
+    if (firstMs === undefined) headerSeen = lineNo > 1;
     let id: number;
     let t: number;
     let p: number;
@@ -124,21 +149,19 @@ export async function parseTrades(chunks: AsyncIterable<Buffer>, ctx: ParseConte
       }
     }
     if (!Number.isFinite(id + t + p + q + m)) return false;
+    cutter.next(t, b.length);
+    if (firstMs === undefined) firstMs = t;
+    lastMs = t;
     b.push(t, p, q, m === 1);
     b.id?.push(id);
     return true;
   };
   const { headerRow, rows } = await parseCsvRows(chunks, ctx, layouts, row);
-  const trades = b.finish();
-  return {
-    series: 'trades',
-    ...ctx.common,
-    rows,
-    headerRow,
-    timeUnit: units.unit,
-    mixedTimeUnits: units.mixed,
-    ...(symbol ? { contentSymbol: symbol } : {}),
-    ...timeRange(trades.timeMs),
-    trades,
-  };
+  headerSeen = headerRow;
+  if (!cutter.active) {
+    const trades = b.finish();
+    return result(trades, rows, timeRange(trades.timeMs));
+  }
+  cutter.end(b.length);
+  return result(new TradeBuilder(false).finish(), rows, firstMs === undefined || lastMs === undefined ? {} : { firstMs, lastMs });
 }

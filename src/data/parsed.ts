@@ -2,6 +2,7 @@
 // unit, symbol). Pure types and small helpers; must never hold parsing logic.
 import type {
   BarColumns,
+  BookDepthColumns,
   BookTickerColumns,
   DepthColumns,
   FundingColumns,
@@ -56,6 +57,7 @@ export type ParsedData =
   | (ParsedCommon & { readonly series: 'trades'; readonly trades: TradeColumns })
   | (ParsedCommon & { readonly series: 'bookTicker'; readonly quotes: BookTickerColumns })
   | (ParsedCommon & { readonly series: 'depth'; readonly depth: DepthColumns })
+  | (ParsedCommon & { readonly series: 'bookDepth'; readonly bookDepth: BookDepthColumns })
   | (ParsedCommon & { readonly series: 'funding'; readonly funding: FundingColumns })
   | (ParsedCommon & { readonly series: 'markPrice'; readonly markPrice: MarkPriceColumns })
   | (ParsedCommon & { readonly series: 'stream'; readonly capture: CaptureColumns });

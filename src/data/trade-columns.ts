@@ -64,16 +64,23 @@ export class TradeBuilder {
     this.signedQty.push(isBuyerMaker ? -qty : qty);
   }
   finish(): TradeColumns {
+    return this.columns((b) => b.finish());
+  }
+  /** The rows so far; time, quantity and id columns are views (valid until the next push), price units a new array. */
+  view(): TradeColumns {
+    return this.columns((b) => b.view());
+  }
+  private columns(take: (b: F64Builder) => Float64Array): TradeColumns {
     const { units, scale } = compactPrices(this.price.view());
     return {
       length: this.length,
-      timeMs: this.timeMs.finish(),
+      timeMs: take(this.timeMs),
       priceUnits: units,
       priceScale: scale,
       priceDivisor: 10 ** scale,
-      signedQty: this.signedQty.finish(),
-      ...(this.id ? { id: this.id.finish() } : {}),
-      ...(this.timeUs ? { timeUs: this.timeUs.finish() } : {}),
+      signedQty: take(this.signedQty),
+      ...(this.id ? { id: take(this.id) } : {}),
+      ...(this.timeUs ? { timeUs: take(this.timeUs) } : {}),
     };
   }
 }

@@ -1,8 +1,8 @@
 // Checks parsed market data before anything uses it: gaps (exact missing ranges), duplicates, timestamps out of
 // order, OHLC sanity, crossed quotes, broken update-id chains, mixed time units and the symbol. Run by
 // `microfut data verify`, by import before caching and before every backtest. Must never modify the data.
-import type { BarColumns, BookTickerColumns, DepthColumns, TradeColumns } from './columns.js';
-import { DEPTH_EVENT_DIFF } from './columns.js';
+import type { BarColumns, BookDepthColumns, BookTickerColumns, DepthColumns, TradeColumns } from './columns.js';
+import { BOOK_DEPTH_MAX_PERCENT, DEPTH_EVENT_DIFF } from './columns.js';
 import type { ParsedData, TimeUnit } from './parsed.js';
 
 /**
@@ -47,6 +47,12 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** The symbol the caller expects; a file naming another one (in its name or content) is an error. */
   readonly symbol?: string;
+  /**
+   * The first rows repeat the end of the previous part of a file read in parts (see PartPolicy): checks of one row
+   * skip them, checks between neighbours start at them, so nothing is reported twice and nothing across a cut is
+   * missed. Row numbers in issues still count from the part's first row (carried rows included).
+   */
+  readonly carriedRows?: number;
 }
 
 const MAX_LISTED = 50;
@@ -73,31 +79,35 @@ class Findings {
 /** Runs every check that applies to the data's series. Pure: same input, same report. */
 export function verifyParsed(data: ParsedData, options: VerifyOptions = {}): VerifyReport {
   const f = new Findings(data.headerRow ? 1 : 0);
+  const carried = options.carriedRows ?? 0;
   checkSymbol(data, options.symbol, f);
   if (data.mixedTimeUnits) f.error(undefined, `timestamps mix units: the first row is in ${data.timeUnit}, later rows are not`);
   switch (data.series) {
     case 'bars':
-      checkBars(data.bars, data.name.interval, data.kind === 'premiumIndexKlines', f);
+      checkBars(data.bars, data.name.interval, data.kind === 'premiumIndexKlines', f, carried);
       break;
     case 'trades':
-      checkTrades(data.trades, f, '');
+      checkTrades(data.trades, f, '', carried);
       break;
     case 'bookTicker':
-      checkQuotes(data.quotes, f, '');
+      checkQuotes(data.quotes, f, '', carried);
       break;
     case 'depth':
       checkDepth(data.depth, f, '');
       break;
+    case 'bookDepth':
+      checkBookDepth(data.bookDepth, f, carried);
+      break;
     case 'funding':
-      checkSeries(data.funding.timeMs, f, 'funding', true);
+      checkSeries(data.funding.timeMs, f, 'funding', true, carried);
       break;
     case 'markPrice':
-      checkIncreasing(data.markPrice.timeMs, f, 'event time', false);
+      checkIncreasing(data.markPrice.timeMs, f, 'event time', false, (i) => i, Math.max(1, carried));
       break;
     case 'stream':
       // Row numbers inside a capture's streams are not file lines, so these issues carry no line.
-      checkTrades(data.capture.trades, f, 'trade stream: ');
-      checkQuotes(data.capture.bookTicker, f, 'bookTicker stream: ');
+      checkTrades(data.capture.trades, f, 'trade stream: ', 0);
+      checkQuotes(data.capture.bookTicker, f, 'bookTicker stream: ', 0);
       checkDepth(data.capture.depth, f, 'depth stream: ');
       break;
   }
@@ -160,7 +170,7 @@ function isDominantStep(times: Float64Array, step: number): boolean {
 }
 
 /** Time order, duplicates and exact gaps for bars; OHLC sanity per row. */
-function checkBars(bars: BarColumns, namedInterval: string | undefined, mayBeNegative: boolean, f: Findings): void {
+function checkBars(bars: BarColumns, namedInterval: string | undefined, mayBeNegative: boolean, f: Findings, carried: number): void {
   const t = bars.openTimeMs;
   const named = namedInterval ? intervalToMs(namedInterval) : undefined;
   const detected = detectIntervalMs(t);
@@ -169,7 +179,7 @@ function checkBars(bars: BarColumns, namedInterval: string | undefined, mayBeNeg
   }
   const step = named ?? detected;
   f.intervalMs = step;
-  for (let i = 1; i < t.length; i++) {
+  for (let i = Math.max(1, carried); i < t.length; i++) {
     const d = (t[i] as number) - (t[i - 1] as number);
     if (d === 0) {
       f.duplicates++;
@@ -186,7 +196,7 @@ function checkBars(bars: BarColumns, namedInterval: string | undefined, mayBeNeg
     }
   }
   const { open, high, low, close, volume } = bars;
-  for (let i = 0; i < bars.length; i++) {
+  for (let i = carried; i < bars.length; i++) {
     const o = open[i] as number;
     const h = high[i] as number;
     const l = low[i] as number;
@@ -211,12 +221,12 @@ function checkBars(bars: BarColumns, namedInterval: string | undefined, mayBeNeg
 }
 
 /** Times must not decrease (equal times are fine: many trades share a millisecond); ids must increase by one. */
-function checkTrades(trades: TradeColumns, f: Findings, prefix: string): void {
+function checkTrades(trades: TradeColumns, f: Findings, prefix: string, carried: number): void {
   const line = prefix ? undefined : (i: number): number => i;
-  checkIncreasing(trades.timeMs, f, `${prefix}trade time`, true, line);
+  checkIncreasing(trades.timeMs, f, `${prefix}trade time`, true, line, Math.max(1, carried));
   const id = trades.id;
   if (!id) return;
-  for (let i = 1; i < trades.length; i++) {
+  for (let i = Math.max(1, carried); i < trades.length; i++) {
     const d = (id[i] as number) - (id[i - 1] as number);
     if (d === 1) continue;
     if (d === 0) {
@@ -230,11 +240,11 @@ function checkTrades(trades: TradeColumns, f: Findings, prefix: string): void {
 }
 
 /** Update ids must increase; a bid above the ask is an error, bid = ask a warning. */
-function checkQuotes(q: BookTickerColumns, f: Findings, prefix: string): void {
+function checkQuotes(q: BookTickerColumns, f: Findings, prefix: string, carried: number): void {
   const line = prefix ? undefined : (i: number): number => i;
-  if (q.updateId) checkIncreasing(q.updateId, f, `${prefix}update id`, false, line);
+  if (q.updateId) checkIncreasing(q.updateId, f, `${prefix}update id`, false, line, Math.max(1, carried));
   let locked = 0;
-  for (let i = 0; i < q.length; i++) {
+  for (let i = carried; i < q.length; i++) {
     const bid = q.bidPrice[i] as number;
     const ask = q.askPrice[i] as number;
     if (bid > ask) f.error(line?.(i), `${prefix}crossed quote: bid ${bid} > ask ${ask}`);
@@ -263,11 +273,12 @@ function checkDepth(d: DepthColumns, f: Findings, prefix: string): void {
  * Funding: strictly increasing times and the usual interval. Venues change a symbol's interval (8 h -> 4 h -> 1 h),
  * so a step is a gap only when it is a whole multiple (>= 2) of the steps on both sides of it, which are equal.
  */
-function checkSeries(times: Float64Array, f: Findings, of: 'funding', strict: boolean): void {
-  checkIncreasing(times, f, 'funding time', !strict, (i) => i);
+function checkSeries(times: Float64Array, f: Findings, of: 'funding', strict: boolean, carried: number): void {
+  checkIncreasing(times, f, 'funding time', !strict, (i) => i, Math.max(1, carried));
   const t = roundedToMinutes(times);
   f.intervalMs = detectIntervalMs(t);
-  for (let i = 2; i < t.length - 1; i++) {
+  // The step into row i needs rows i - 2 .. i + 1, so the step into a part's last row is judged in the next part.
+  for (let i = Math.max(2, carried - 1); i < t.length - 1; i++) {
     const before = (t[i - 1] as number) - (t[i - 2] as number);
     const d = (t[i] as number) - (t[i - 1] as number);
     const after = (t[i + 1] as number) - (t[i] as number);
@@ -287,8 +298,9 @@ function checkIncreasing(
   what: string,
   allowEqual: boolean,
   line: ((i: number) => number) | undefined = (i) => i,
+  from = 1,
 ): void {
-  for (let i = 1; i < values.length; i++) {
+  for (let i = from; i < values.length; i++) {
     const a = values[i - 1] as number;
     const b = values[i] as number;
     if (b < a) {
@@ -299,6 +311,45 @@ function checkIncreasing(
       f.error(line?.(i), `${what} ${b} repeats`);
     }
   }
+}
+
+/**
+ * Percentage book depth: snapshot times never decrease; within a snapshot the bands increase (Binance writes -5 .. 5);
+ * every band lies in -5..5 and is not 0; depth and notional are >= 0. Cumulative depth that shrinks as the band
+ * widens is only a warning: the archive is known to hold such snapshots (binance-public-data issue #431).
+ */
+function checkBookDepth(d: BookDepthColumns, f: Findings, carried: number): void {
+  const { timeMs: t, percentage: p, depth, notional } = d;
+  let shrinking = 0;
+  for (let i = carried; i < d.length; i++) {
+    const pct = p[i] as number;
+    if (!(Math.abs(pct) <= BOOK_DEPTH_MAX_PERCENT) || pct === 0) {
+      f.error(i, `percentage ${pct} is outside the bands Binance publishes (expected -${BOOK_DEPTH_MAX_PERCENT}..-0.2 or 0.2..${BOOK_DEPTH_MAX_PERCENT}, not 0)`);
+      // One report per bad row: its band order against the neighbours means nothing.
+      continue;
+    }
+    if (!((depth[i] as number) >= 0) || !((notional[i] as number) >= 0)) {
+      f.error(i, `depth ${depth[i]} and notional ${notional[i]} must not be negative`);
+    }
+    if (i === 0) continue;
+    const dt = (t[i] as number) - (t[i - 1] as number);
+    if (dt < 0) {
+      f.outOfOrder++;
+      f.error(i, `snapshot at ${iso(t[i] as number)} comes after ${iso(t[i - 1] as number)} (timestamps must not decrease)`);
+    } else if (dt === 0) {
+      const prev = p[i - 1] as number;
+      if (pct === prev) {
+        f.duplicates++;
+        f.error(i, `percentage ${pct} repeats in the snapshot at ${iso(t[i] as number)}`);
+      } else if (pct < prev) {
+        f.outOfOrder++;
+        f.error(i, `percentage ${pct} comes after ${prev} in the snapshot at ${iso(t[i] as number)} (bands must increase)`);
+      } else if (Math.sign(pct) === Math.sign(prev) && (pct < 0 ? (depth[i] as number) > (depth[i - 1] as number) : (depth[i] as number) < (depth[i - 1] as number))) {
+        shrinking++;
+      }
+    }
+  }
+  if (shrinking > 0) f.warnings.push(`${shrinking} bands hold less cumulative depth than a narrower band of the same snapshot`);
 }
 
 function iso(ms: number): string {

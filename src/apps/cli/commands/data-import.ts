@@ -35,7 +35,7 @@ export function registerDataImport(data: Command): void {
   data
     .command('import')
     .description('verify data files and convert them into the columnar cache (partitioned venue/market/symbol/kind/month)')
-    .argument('<files...>', 'data files (.csv, .csv.gz, .zip): klines, mark/index/premium klines, trades, aggTrades, bookTicker, fundingRate, markPrice')
+    .argument('<files...>', 'data files (.csv, .csv.gz, .zip): klines, mark/index/premium klines, trades, aggTrades, bookTicker, bookDepth, fundingRate, markPrice')
     .option('--cache-dir <DIR>', 'cache folder (default: $MICROFUT_CACHE or ~/.microfut/cache)')
     .option('--venue <venue>', 'venue, e.g. binance (default: from the path)')
     .option('--market <market>', 'market, e.g. um, cm, spot, linear (default: from the path)')

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,10 @@ describe('microfut data import', () => {
     const cache = join(dir, 'cache');
     const ok = run('data', 'import', '--cache-dir', cache, sharedData('binance/futures-um/klines/NEARUSDT-1m-2023-10.csv.gz'));
     expect(ok.code, ok.err).toBe(0);
-    expect(readdirSync(join(cache, 'binance/um/NEARUSDT/klines-1m'))).toEqual(['2023-10.mfc']);
+    const series = join(cache, 'binance/um/NEARUSDT/klines-1m');
+    const head = readFileSync(join(series, 'HEAD'), 'utf8').trim();
+    expect(readdirSync(series).sort(), 'one committed generation and its HEAD, no staging or lock left').toEqual(['HEAD', head]);
+    expect(readdirSync(join(series, head)), 'the generation holds the month').toEqual(['2023-10.mfc']);
     const bad = run('data', 'import', '--cache-dir', cache, '--symbol', 'BTCUSDT', sharedData('binance/futures-um/klines/FILUSDT-1m-2023-10.csv.gz'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/FILUSDT-1m-2023-10\.csv\.gz: the file holds FILUSDT, expected BTCUSDT/);
