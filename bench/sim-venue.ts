@@ -2,7 +2,7 @@
 // a sink) on real data: BTCUSDT 1m bars tiled to ~1 M with the real funding history, (a) a quiet venue with no
 // orders, (b) an always-in-the-market long bracket (TP 0.2 %, stop 0.15 %), with the independent plain loop of the
 // golden test as the reference (trade count must agree); and LTCUSDT trades tiled to ~1 M replayed with one resting
-// limit. Median of 5 runs; garbage collections counted during one more run (0 = nothing allocated that needed one).
+// limit, by the venue alone and by the full engine (driveTrades, a strategy reading every trade). Median of 5 runs; garbage collections counted during one more run (0 = nothing allocated that needed one).
 // Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/sim-venue.js
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -17,6 +17,12 @@ import type { TickBarColumns } from '../src/venues/simulated/bar-fill-model.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { TickTradeColumns } from '../src/venues/simulated/trade-fill-model.js';
 import type { VenueEvent } from '../src/venues/venue.js';
+import { z } from 'zod';
+import type { Money } from '../src/core/money.js';
+import { driveTrades } from '../src/backtest/drive.js';
+import type { LoadedTrades } from '../src/backtest/load-trades.js';
+import { Engine, type EngineBars, type EngineTrades } from '../src/engine/engine.js';
+import { defineStrategy, type StrategyDefinition } from '../src/engine/strategy.js';
 
 const TARGET = 1_000_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -201,6 +207,78 @@ function tradeReplay(trades: TickTradeColumns & { readonly n: number }): Outcome
   return { trades: 0, events };
 }
 
+/** One-minute bars of the tiled tape (the strategy's bars under --fill trades): OHLC floats and ticks, base volume. */
+function tapeBars(trades: TickTradeColumns & { readonly n: number }): EngineBars {
+  const first = Math.floor(trades.timeMs[0]! / 60_000);
+  const count = Math.floor(trades.timeMs[trades.n - 1]! / 60_000) - first + 1;
+  const col = (): Float64Array => new Float64Array(count);
+  const b = { length: count, openTimeMs: col(), open: col(), high: col(), low: col(), close: col(), volume: col(), openTicks: col(), highTicks: col(), lowTicks: col(), closeTicks: col() };
+  let last = trades.priceTicks[0]!;
+  let j = 0;
+  for (let k = 0; k < count; k++) {
+    const end = (first + k + 1) * 60_000;
+    let o = last;
+    let h = last;
+    let l = last;
+    let v = 0;
+    for (let seen = false; j < trades.n && trades.timeMs[j]! < end; j++) {
+      const p = trades.priceTicks[j]!;
+      if (!seen) o = h = l = p;
+      seen = true;
+      if (p > h) h = p;
+      if (p < l) l = p;
+      v += trades.qtyLots[j]! / 1000;
+      last = p;
+    }
+    b.openTimeMs[k] = (first + k) * 60_000;
+    b.openTicks[k] = o;
+    b.highTicks[k] = h;
+    b.lowTicks[k] = l;
+    b.closeTicks[k] = last;
+    b.open[k] = o / 100;
+    b.high[k] = h / 100;
+    b.low[k] = l / 100;
+    b.close[k] = last / 100;
+    b.volume[k] = v;
+  }
+  return b;
+}
+
+/** A strategy that reads every trade and rests one buy limit far below the market from the first trade on. */
+const tapeReader = defineStrategy({
+  name: 'tape-reader',
+  params: z.object({}),
+  data: { bars: '1m' },
+  create(ctx) {
+    // In a typed array: a float kept in a closure variable is boxed on every write.
+    const sum = new Float64Array(2);
+    return {
+      onTrade(t) {
+        sum[0]! += t.price + t.qty + (t.isBuyerMaker ? 1 : 0);
+        if (sum[1] === 0) {
+          sum[1] = 1;
+          ctx.orders.limit({ action: 'buy', price: 10, qty: 1 });
+        }
+        if (sum[0] === -1) throw new Error('unreachable: keeps the sum alive');
+      },
+    };
+  },
+});
+
+/**
+ * The full engine on the tape, as `microfut backtest --fill trades` drives it (driveTrades): every trade to the
+ * venue (one resting limit) and then to the strategy's onTrade, bars closing as the tape passes their end.
+ */
+function engineTradeReplay(trades: TickTradeColumns & { readonly n: number }, tape: { readonly bars: EngineBars; readonly floats: EngineTrades & { readonly length: number } }): Outcome {
+  const s = spec('LTCUSDT', '0.01');
+  const venue = new SimulatedVenue({ instruments: [{ spec: s }], config: { fill: { kind: 'trades', queue: 'none', slippageTicks: 0 } } });
+  const engine = new Engine({ venue, instruments: [s], bars: tape.bars, barIntervalMs: 60_000, strategy: tapeReader as unknown as StrategyDefinition, params: {}, startingBalance: 1e12 as Money, seed: 1, runId: 'bench', source: 'backtest' });
+  const data = { bars: tape.bars, intervalMs: 60_000, funding: undefined, files: [], verify: [], warnings: [], trades: tape.floats, tickTrades: trades } as unknown as LoadedTrades;
+  driveTrades(venue, engine, data, undefined);
+  const r = engine.finish();
+  return { trades: r.trips.length, events: r.log.length };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -237,6 +315,15 @@ async function measure(count: number, fn: () => Outcome): Promise<{ perSecond: n
 async function main(): Promise<void> {
   const bars = loadBars();
   const trades = loadTrades();
+  const floats: EngineTrades & { readonly length: number } = {
+    length: trades.n,
+    timeMs: trades.timeMs,
+    price: Float64Array.from(trades.priceTicks, (p) => p / 100),
+    qty: Float64Array.from(trades.qtyLots, (q) => q / 1000),
+    // The tape's side column is not parsed here (rows() reads numbers); the strategy only reads the flag.
+    isBuyerMaker: new Uint8Array(trades.n),
+  };
+  const tape = { bars: tapeBars(trades), floats };
   console.log(`${bars.n} bars (real BTCUSDT 1m 2025-05-04..06-24, tiled, ${bars.funding.timeMs.length} real funding settlements), ${trades.n} trades (real LTCUSDT aggTrades, tiled); median of ${RUNS}\n`);
   const rows: [string, Awaited<ReturnType<typeof measure>>][] = [
     ['plain loop (reference, no fees)', await measure(bars.n, () => plainLoop(bars))],
@@ -244,6 +331,7 @@ async function main(): Promise<void> {
     ['venue, long held with a resting bracket', await measure(bars.n, () => restingBracketVenue(bars))],
     ['venue, always-in bracket (a round trip every 14 bars)', await measure(bars.n, () => bracketVenue(bars))],
     ['venue, trade tape + resting limit', await measure(trades.n, () => tradeReplay(trades))],
+    ['engine + venue + strategy onTrade, trade tape + resting limit (driveTrades)', await measure(trades.n, () => engineTradeReplay(trades, tape))],
   ];
   console.log('| run | events/s (M) | round trips | venue events | GCs in one run (incl. building the venue) |');
   console.log('| --- | --- | --- | --- | --- |');

@@ -13,7 +13,7 @@ export const backtestConfigSchema = z.object({
   to: z.string().regex(TIME_TEXT, 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM[:SS]').optional().describe('end of the run, UTC, exclusive (default: the data\'s end)'),
   data: z.string().min(1).optional().describe('a kline file, or a directory laid out like ../shared/data (<venue>/<market>/klines/...); default: the cache'),
   fundingFile: z.string().min(1).optional().describe('a funding-rate history file (default: the fundingRate folder beside the klines, or the cache)'),
-  markFile: z.string().min(1).optional().describe('mark-price klines (e.g. markPriceKlines/BTCUSDT-markPrice-8h-...csv) for the funding notional at each settlement (default: the markPriceKlines folder beside the data; none: the bar open)'),
+  markFile: z.string().min(1).optional().describe("mark-price klines (e.g. markPriceKlines/BTCUSDT-markPrice-8h-...csv) for the funding notional at each settlement and, when of the bars' interval (e.g. 1m), for liquidation on each bar's mark (default: the markPriceKlines folder beside the data; none: the bar open for funding, the bar's adverse extreme for liquidation)"),
   spotData: z.string().min(1).optional().describe('spot klines for a strategy that reads the spot series (hedge-keeper, basis): a file, or a directory searched for spot klines (default: --data when it is a directory)'),
   fill: z.enum(['bar', 'trades', 'quotes']).default('bar').describe('fill model: bar (OHLC), trades (the trade tape) or quotes (best bid/ask: --data names bookTicker files)'),
   intrabar: z.enum(['stop-first', 'proximity']).default('stop-first').describe('bar model: order of prices inside a bar (stop-first is conservative)'),

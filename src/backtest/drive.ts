@@ -3,6 +3,7 @@
 // earlier than the next event. Must never reorder events or look past the one being processed.
 import type { Engine } from '../engine/engine.js';
 import type { EngineBars } from '../engine/engine.js';
+import type { MarkBarColumns } from '../venues/simulated/bar-fill-model.js';
 import type { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import type { LoadedQuotes } from './load-quotes.js';
 import type { LoadedTrades } from './load-trades.js';
@@ -12,8 +13,11 @@ export const PROGRESS_EVERY = 1 << 16;
 
 export type Progress = ((done: number, total: number) => void) | undefined;
 
-/** Bar model: each bar to the venue (fills, funding, liquidation), then to the engine (books, equity, strategy). */
-export function driveBars(venue: SimulatedVenue, engine: Engine, bars: EngineBars, progress: Progress): void {
+/**
+ * Bar model: each bar to the venue (fills, funding, liquidation), then to the engine (books, equity, strategy).
+ * `bars.mark`, when present, carries each bar's mark-price kline for the venue's liquidation check.
+ */
+export function driveBars(venue: SimulatedVenue, engine: Engine, bars: EngineBars & { readonly mark?: MarkBarColumns }, progress: Progress): void {
   const n = bars.length;
   for (let i = 0; i < n; i++) {
     venue.onBar(0, bars, i);
@@ -52,9 +56,10 @@ export function driveTrades(venue: SimulatedVenue, engine: Engine, data: LoadedT
 }
 
 /**
- * Quote model: every best bid / ask update to the venue (market orders cross it). A bar (the mid, built from the same
- * quotes) closes when the first quote at or after its end arrives, before that quote reaches the venue, so an order
- * decided at the close meets the first quote after the decision; the last bar closes after the last quote.
+ * Quote model: every best bid / ask update to the venue (market orders cross it), then to the strategy's onQuote. A
+ * bar (the mid, built from the same quotes) closes when the first quote at or after its end arrives, before that
+ * quote reaches the venue, so an order decided at the close meets the first quote after the decision; the last bar
+ * closes after the last quote.
  */
 export function driveQuotes(venue: SimulatedVenue, engine: Engine, data: LoadedQuotes, progress: Progress): void {
   const bars = data.bars;
@@ -71,6 +76,7 @@ export function driveQuotes(venue: SimulatedVenue, engine: Engine, data: LoadedQ
       barEndMs = bar < bars.length ? bars.openTimeMs[bar]! + interval : Number.POSITIVE_INFINITY;
     }
     venue.onQuote(0, quotes, j);
+    engine.onQuote(data.quotes, j);
     if (progress !== undefined && (j & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) progress(j + 1, n);
   }
   while (bar < bars.length) engine.onBar(bar++);

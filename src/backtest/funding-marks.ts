@@ -83,7 +83,8 @@ function markAt(k: BarColumns, timeMs: number): number | undefined {
   return lo > 0 && timeMs - k.openTimeMs[lo - 1]! < MATCH_WINDOW_MS ? k.open[lo - 1]! : undefined;
 }
 
-async function markFiles(req: FundingMarksRequest): Promise<string[]> {
+/** Mark-price kline files for a run: --mark-file, else the markPriceKlines files of this market under (or beside) --data. */
+export async function markFiles(req: Pick<FundingMarksRequest, 'spec' | 'markFile' | 'data'>): Promise<string[]> {
   const symbol = req.spec.symbol;
   if (req.markFile !== undefined) {
     if (!existsSync(req.markFile)) throw new InputError('NOT_FOUND', '--mark-file', `${req.markFile} does not exist`, 'pass a mark-price kline file, e.g. markPriceKlines/BTCUSDT-markPrice-8h-....csv');

@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import type { BarColumns, BookTickerColumns, FundingColumns, TradeColumns } from '../data/columns.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { EngineBars } from '../engine/engine.js';
+import type { MarkBarColumns } from '../venues/simulated/bar-fill-model.js';
 
 /** One input file and its sha256, recorded in run.json. */
 export interface DataFileInfo {
@@ -37,6 +38,8 @@ export interface LoadedData {
   readonly spot?: AlignedSpot;
   /** Set when `funding` carries settlement marks from mark-price klines (funding-marks.ts): how many, from which files. */
   readonly fundingMarks?: { readonly known: number; readonly source: string };
+  /** Mark klines of the bars' interval (mark-bars.ts): each bar's mark for liquidation, bars matched, file names. */
+  readonly markBars?: { readonly columns: MarkBarColumns; readonly matched: number; readonly source: string };
 }
 
 /**

@@ -5,12 +5,15 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { BarColumns, BookTickerColumns } from '../data/columns.js';
+import type { EngineQuotes } from '../engine/engine.js';
 import type { TickQuoteColumns } from '../venues/simulated/quote-fill-model.js';
 import { findFiles, loadFunding, ofThisMarket, parseVerified, sha256Of, toEngineBars, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
 
 export interface LoadedQuotes extends LoadedData {
   /** The quotes in the venue's units (prices in ticks, sizes in lots), in time order. */
   readonly tickQuotes: TickQuoteColumns & { readonly length: number };
+  /** The same quotes as the data gives them (prices and base quantities as floats), row for row: the strategy's onQuote. */
+  readonly quotes: EngineQuotes;
 }
 
 /** Loads, verifies and converts a run's quotes, its bars and funding. Throws InputError naming the input. */
@@ -32,23 +35,24 @@ export async function loadQuoteData(req: LoadRequest): Promise<LoadedQuotes> {
     verify.push(summary);
     files.push({ path: f, sha256: await sha256Of(f), rows });
   }
-  const quotes = toTickQuotes(parts, req);
+  const { ticks: quotes, floats } = toTickQuotes(parts, req);
   if (quotes.length === 0) throw new InputError('NOT_FOUND', '--from/--to', 'no quotes fall in the range', 'pick a range inside the quotes, or drop --from/--to');
   const bars = toEngineBars(quoteBars(quotes, intervalMs, 10 ** spec.tick.scale / spec.tick.stepUnits), spec, undefined, undefined, req.data);
   const warnings: string[] = [];
   const funding = req.fundingOn ? await loadFunding(req, bars, dirname(candidates[0]!), intervalMs, files, verify, warnings) : undefined;
-  return { bars, intervalMs, funding, files, verify, warnings, tickQuotes: quotes };
+  return { bars, intervalMs, funding, files, verify, warnings, tickQuotes: quotes, quotes: floats };
 }
 
 /**
  * Concatenates the files in time order (a later file's rows at or before the last time taken are skipped), keeps
  * [fromMs, toMs) and converts prices to ticks (an off-grid price is an InputError) and sizes to lots.
  */
-function toTickQuotes(parts: readonly BookTickerColumns[], req: LoadRequest): TickQuoteColumns & { readonly length: number } {
+function toTickQuotes(parts: readonly BookTickerColumns[], req: LoadRequest): { readonly ticks: TickQuoteColumns & { readonly length: number }; readonly floats: EngineQuotes } {
   const spec = req.spec;
   const sorted = [...parts].sort((a, b) => (a.timeMs[0] ?? 0) - (b.timeMs[0] ?? 0));
   const total = sorted.reduce((n, p) => n + p.length, 0);
   const out = { timeMs: new Float64Array(total), bidTicks: new Float64Array(total), askTicks: new Float64Array(total), bidLots: new Float64Array(total), askLots: new Float64Array(total) };
+  const raw = { bid: new Float64Array(total), bidQty: new Float64Array(total), ask: new Float64Array(total), askQty: new Float64Array(total) };
   const scale = 10 ** spec.tick.scale / spec.tick.stepUnits;
   // Linear contracts quote base quantity; a lot is lot step x contract size of it (as in load-trades.ts).
   const perLot = spec.contractType === 'linear' ? spec.lot.stepFloat * (Number(spec.contractSize.units) / 10 ** spec.contractSize.scale) : spec.lot.stepFloat;
@@ -72,17 +76,18 @@ function toTickQuotes(parts: readonly BookTickerColumns[], req: LoadRequest): Ti
       out.askTicks[n] = ticks(p.askPrice[i]!, t);
       out.bidLots[n] = p.bidQty[i]! / perLot;
       out.askLots[n] = p.askQty[i]! / perLot;
+      raw.bid[n] = p.bidPrice[i]!;
+      raw.bidQty[n] = p.bidQty[i]!;
+      raw.ask[n] = p.askPrice[i]!;
+      raw.askQty[n] = p.askQty[i]!;
       n++;
     }
     last = n > 0 ? out.timeMs[n - 1]! : last;
   }
+  const timeMs = out.timeMs.subarray(0, n);
   return {
-    length: n,
-    timeMs: out.timeMs.subarray(0, n),
-    bidTicks: out.bidTicks.subarray(0, n),
-    askTicks: out.askTicks.subarray(0, n),
-    bidLots: out.bidLots.subarray(0, n),
-    askLots: out.askLots.subarray(0, n),
+    ticks: { length: n, timeMs, bidTicks: out.bidTicks.subarray(0, n), askTicks: out.askTicks.subarray(0, n), bidLots: out.bidLots.subarray(0, n), askLots: out.askLots.subarray(0, n) },
+    floats: { timeMs, bid: raw.bid.subarray(0, n), bidQty: raw.bidQty.subarray(0, n), ask: raw.ask.subarray(0, n), askQty: raw.askQty.subarray(0, n) },
   };
 }
 

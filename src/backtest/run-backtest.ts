@@ -15,6 +15,7 @@ import type { FillConfig } from '../venues/simulated/sim-config.js';
 import { loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
 import { driveBars, driveQuotes, driveTrades } from './drive.js';
 import { loadFundingMarks } from './funding-marks.js';
+import { loadMarkBars } from './mark-bars.js';
 import { loadQuoteData, type LoadedQuotes } from './load-quotes.js';
 import { loadTradeData, type LoadedTrades } from './load-trades.js';
 import { loadStrategy } from './strategy-loader.js';
@@ -70,7 +71,7 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     ...(config.to !== undefined ? { toMs: timeOf(config.to) } : {}),
     cacheDir: deps.cacheDir,
   };
-  const loaded = await withFundingMarks(await loadFor(config, request), config, spec);
+  const loaded = await withMarkBars(await withFundingMarks(await loadFor(config, request), config, spec), config, spec);
   const data = strategy.definition.data.spot === true ? await withSpot(loaded, config, spec, strategy.definition.data.bars, strategy.definition.name) : loaded;
   hooks.onData?.(data);
   const runId = runIdOf(config, data);
@@ -116,7 +117,7 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
   });
   if ('tickTrades' in data) driveTrades(venue, engine, data as LoadedTrades, hooks.onProgress);
   else if ('tickQuotes' in data) driveQuotes(venue, engine, data as LoadedQuotes, hooks.onProgress);
-  else driveBars(venue, engine, data.bars, hooks.onProgress);
+  else driveBars(venue, engine, data.markBars === undefined ? data.bars : { ...data.bars, mark: data.markBars.columns }, hooks.onProgress);
   const result = engine.finish();
   const warnings = [...data.warnings];
   const venueBalance = venue.snapshotNow().balance;
@@ -161,10 +162,7 @@ function fillOf(config: BacktestConfig): FillConfig {
 
 /** Adds each funding settlement's mark from mark-price klines (--mark-file, or found beside --data), when there are any. */
 async function withFundingMarks(data: LoadedData, config: BacktestConfig, spec: InstrumentSpec): Promise<LoadedData> {
-  if (data.funding === undefined) {
-    if (config.markFile !== undefined && config.funding === 'on') return { ...data, warnings: [...data.warnings, '--mark-file is not used: the run has no funding settlements'] };
-    return data;
-  }
+  if (data.funding === undefined) return data;
   const files = [...data.files];
   const verify = [...data.verify];
   const warnings = [...data.warnings];
@@ -178,6 +176,27 @@ async function withFundingMarks(data: LoadedData, config: BacktestConfig, spec: 
   return { ...data, funding: marks.funding, files, verify, warnings, fundingMarks: { known: marks.known, source: marks.source } };
 }
 
+/**
+ * Adds each bar's mark-price kline for liquidation (bar fills only): mark klines of the run's interval from
+ * --mark-file or beside --data (mark-bars.ts). A --mark-file that serves neither funding nor liquidation is a warning.
+ */
+async function withMarkBars(data: LoadedData, config: BacktestConfig, spec: InstrumentSpec): Promise<LoadedData> {
+  const unused = (why: string): LoadedData =>
+    config.markFile !== undefined && data.fundingMarks === undefined ? { ...data, warnings: [...data.warnings, `--mark-file is not used: ${why}`] } : data;
+  if (config.fill !== 'bar') return unused(`the run has no funding settlements, and liquidation reads a mark series only with --fill bar`);
+  const files = [...data.files];
+  const verify = [...data.verify];
+  const warnings = [...data.warnings];
+  const marks = await loadMarkBars(
+    { spec, bars: data.bars, intervalMs: data.intervalMs, ...(config.markFile !== undefined ? { markFile: config.markFile } : {}), ...(config.data !== undefined ? { data: config.data } : {}) },
+    files,
+    verify,
+    warnings,
+  );
+  if (marks === undefined) return unused(`the run has no funding settlements, and its klines are not of the run's interval (liquidation needs the mark kline of each bar)`);
+  return { ...data, files, verify, warnings, markBars: marks };
+}
+
 /** Which price stood for the mark, for funding and for liquidation (run.json `marks`). */
 function marksOf(config: BacktestConfig, data: LoadedData): RunMarks {
   const proxy = { bar: 'bar prices', trades: 'the last trade price', quotes: 'the bid/ask mid' }[config.fill];
@@ -188,10 +207,12 @@ function marksOf(config: BacktestConfig, data: LoadedData): RunMarks {
       : m === undefined
         ? `mark proxy: ${config.fill === 'bar' ? "the open of the bar at the settlement" : proxy}`
         : `mark-price klines ${m.source} (${m.known} of ${data.funding.length} settlements; the rest: the mark proxy)`;
-  return {
-    funding,
-    liquidation: `mark proxy: ${config.fill === 'bar' ? "each bar's adverse extreme (low for longs, high for shorts)" : proxy} (no 1m mark series)`,
-  };
+  const mb = data.markBars;
+  const liquidation =
+    mb !== undefined
+      ? `mark-price klines ${mb.source} (${mb.matched} of ${data.bars.length} bars: the mark kline's low for longs, high for shorts${mb.matched < data.bars.length ? "; the rest: the bar's adverse extreme" : ''})`
+      : `mark proxy: ${config.fill === 'bar' ? "each bar's adverse extreme (low for longs, high for shorts)" : proxy} (no mark series of the bars' interval)`;
+  return { funding, liquidation };
 }
 
 /**

@@ -5,81 +5,26 @@
 import { InvariantError } from '../core/errors.js';
 import { asLots, asTicks, type Lots } from '../core/grid.js';
 import { SequentialIds, type IdGenerator } from '../core/ids.js';
-import type { Money } from '../core/money.js';
-import type { InstrumentId, InstrumentSpec } from '../domain/instrument.js';
+import type { InstrumentId } from '../domain/instrument.js';
 import type { OrderSpec } from '../domain/order.js';
-import type { RoundTrip, TradeSource } from '../domain/round-trip.js';
+import type { RoundTrip } from '../domain/round-trip.js';
 import type { VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venues/venue.js';
+import { bookFunding, bookLiquidation } from './account-events.js';
 import { EngineOrders, type OrderDesk } from './engine-orders.js';
-import { seedResume, type EngineResume } from './engine-resume.js';
-import {
-  EventLog,
-  LOG_ACCEPTED,
-  LOG_CANCEL_REJECTED,
-  LOG_CANCELLED,
-  LOG_EXPIRED,
-  LOG_FILLED,
-  LOG_FUNDING,
-  LOG_LIQUIDATION,
-  LOG_MODIFIED,
-  LOG_MODIFY_REJECTED,
-  LOG_NONE,
-  LOG_NOTE,
-  LOG_REJECTED,
-  LOG_TRIGGERED,
-} from './event-log.js';
-import type { AlignedSpotSeries, FundingSeries } from './context-series.js';
+import { collectResult, type EngineConfig, type EngineResult } from './engine-config.js';
+import { seedResume } from './engine-resume.js';
+import { EventLog, LOG_ACCEPTED, LOG_CANCEL_REJECTED, LOG_CANCELLED, LOG_EXPIRED, LOG_FILLED, LOG_MODIFIED, LOG_MODIFY_REJECTED, LOG_NONE, LOG_NOTE, LOG_REJECTED, LOG_TRIGGERED } from './event-log.js';
 import { Funnel } from './funnel.js';
 import { InstrumentBook, Ledger, legOf } from './ledger.js';
 import { exitTicksFromEntry } from './order-api.js';
 import { exitReasonOf, OrderTracker, VenueInconsistencyError, type TrackedOrder } from './order-tracker.js';
-import type { OpenTrip } from './round-trips.js';
 import { buildStrategyContext, fillViewOf, modifiedPriceTicks } from './strategy-context.js';
-import { MutableBar, MutableTrade, type EngineBars, type EngineTrades } from './market-views.js';
-import type { PositionView, StrategyContext, StrategyDefinition, StrategyHandlers } from './strategy.js';
+import { MutableBar, MutableQuote, MutableTrade, type EngineBars, type EngineQuotes, type EngineTrades } from './market-views.js';
+import type { PositionView, StrategyContext, StrategyHandlers } from './strategy.js';
 
-export type { EngineBars, EngineTrades } from './market-views.js';
+export type { EngineBars, EngineQuotes, EngineTrades } from './market-views.js';
 
-export interface EngineConfig {
-  readonly venue: VenuePort;
-  /** The run's instruments; the first is the primary one whose bars drive the strategy and the equity curve. */
-  readonly instruments: readonly InstrumentSpec[];
-  readonly bars: EngineBars;
-  readonly barIntervalMs: number;
-  readonly strategy: StrategyDefinition;
-  /** Parameters already validated against the strategy's schema. */
-  readonly params: Readonly<Record<string, unknown>>;
-  /** The balance the venue starts with (Money of the primary instrument's settle asset). */
-  readonly startingBalance: Money;
-  readonly seed: number;
-  readonly ids?: IdGenerator;
-  readonly runId: string;
-  readonly source: TradeSource;
-  /** The spot series aligned to `bars`, for a strategy that declares `data.spot` (ctx.spot). */
-  readonly spot?: AlignedSpotSeries;
-  /** The primary instrument's funding-rate history (ctx.funding); without it ctx.funding knows only the schedule. */
-  readonly funding?: FundingSeries;
-  /** The run's leverage (ctx.leverage). */
-  readonly leverage?: number;
-  /** A restarted session's inherited position and adopted working orders, booked before the first event (engine-resume.ts). */
-  readonly resume?: EngineResume;
-}
-
-/** What a run leaves behind. */
-export interface EngineResult {
-  readonly bars: number;
-  /** Closed round trips, in the order they closed. */
-  readonly trips: readonly RoundTrip[];
-  /** Positions still open at the end, valued at the last close (exit reason end-of-data), reported apart. */
-  readonly openTrips: readonly OpenTrip[];
-  /** Equity (settle asset, float) at each bar's close, after the venue processed the bar. */
-  readonly equity: Float64Array;
-  readonly log: EventLog;
-  readonly funnel: Funnel;
-  readonly ledger: Ledger;
-  /** The notes the strategy made in onEnd (its final summary), in order. */
-  readonly endNotes: readonly string[];
-}
+export type { EngineConfig, EngineResult } from './engine-config.js';
 
 const EVENT_TRIGGERED = { kind: 'triggered' } as const;
 const EVENT_CANCELLED = { kind: 'cancelled' } as const;
@@ -87,9 +32,10 @@ const EVENT_EXPIRED = { kind: 'expired' } as const;
 const EVENT_CANCEL_REFUSED = { kind: 'cancel-refused' } as const;
 /** What the reused modify event holds before its first use; never applied. */
 const PLACEHOLDER_SPEC: OrderSpec = { clientId: '', instrument: '' as InstrumentId, action: 'buy', qtyLots: asLots(0), effect: 'open-or-reduce', positionSide: undefined, type: 'market' };
-const NO_ENTRY_INFO = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined } as const;
 
 export class Engine implements VenueEventSink, OrderDesk {
+  /** The engine copies what it needs from each event and keeps none (the venue may reuse its event objects). */
+  readonly eventsMayBeReused = true;
   readonly tracker = new OrderTracker();
   readonly log = new EventLog();
   readonly funnel = new Funnel();
@@ -110,15 +56,17 @@ export class Engine implements VenueEventSink, OrderDesk {
   private tripsSeen = 0;
   private ended = false;
   /** The log row where onEnd began: notes from there on are its final notes. */
-  private endNoteFrom = Number.POSITIVE_INFINITY;
+  endNoteFrom = Number.POSITIVE_INFINITY;
   private readonly barView = new MutableBar();
   private readonly tradeView = new MutableTrade();
-  /** The argument lists of the strategy's onBar and onTrade: the views, made once. */
+  private readonly quoteView = new MutableQuote();
+  /** The argument lists of the strategy's onBar, onTrade and onQuote: the views, made once. */
   private readonly barArgs: readonly [MutableBar] = [this.barView];
   private readonly tradeArgs: readonly [MutableTrade] = [this.tradeView];
+  private readonly quoteArgs: readonly [MutableQuote] = [this.quoteView];
   private readonly venuePricesExits: boolean;
   /** Bars completed: also the index of the bar the venue is processing when its events arrive. */
-  private barsDone = 0;
+  barsDone = 0;
   /** When the requested onTimer call is due; +Infinity while none is requested. */
   private timerAtMs = Number.POSITIVE_INFINITY;
   /** True while any book holds a position (kept after every fill and liquidation): flat bars skip the P&L math. */
@@ -195,7 +143,7 @@ export class Engine implements VenueEventSink, OrderDesk {
   /** A bar closed while a position is held: the open trips' excursions at its extremes, and equity at its close. */
   private valueHeldBar(i: number): void {
     const book = this.primary;
-    if (book.held) this.markExtremes(book, this.bars.lowTicks[i]!, this.bars.highTicks[i]!);
+    if (book.held) book.markExtremes(this.bars.lowTicks[i]!, this.bars.highTicks[i]!);
     this.equity[i] = this.ledger.equityUnits() / 1e8;
   }
 
@@ -216,6 +164,24 @@ export class Engine implements VenueEventSink, OrderDesk {
     Reflect.apply(h.onTrade, h, this.tradeArgs);
   }
 
+  /**
+   * Quote `j` (best bid / ask) of the primary instrument has been processed by the venue: hands it to the strategy's
+   * onQuote (when it has one), with ctx.time at the quote's time. Allocation-free.
+   */
+  onQuote(quotes: EngineQuotes, j: number): void {
+    const h = this.handlers;
+    if (h.onQuote === undefined) return;
+    const v = this.quoteView;
+    v.timeMs = quotes.timeMs[j]!;
+    v.bid = quotes.bid[j]!;
+    v.bidQty = quotes.bidQty[j]!;
+    v.ask = quotes.ask[j]!;
+    v.askQty = quotes.askQty[j]!;
+    this.nowMs = v.timeMs;
+    // Not inlined, for the reason given in onBar.
+    Reflect.apply(h.onQuote, h, this.quoteArgs);
+  }
+
   /** Ends the run after `bars` bars: runs the strategy's onEnd once, reports open positions apart (valued at the last close). */
   finish(): EngineResult {
     if (!this.ended) {
@@ -224,18 +190,7 @@ export class Engine implements VenueEventSink, OrderDesk {
       this.handlers.onEnd?.(this.ctx);
       this.endNoteFrom = before;
     }
-    const endNotes: string[] = [];
-    let i = 0;
-    if (this.endNoteFrom < this.log.length) for (const e of this.log.events()) if (i++ >= this.endNoteFrom && e.kind === 'note' && e.text !== undefined) endNotes.push(e.text);
-    const openTrips: OpenTrip[] = [];
-    for (const book of this.books) {
-      for (let leg = 0; leg < book.legs.length; leg++) {
-        const pos = book.legs[leg]!;
-        const open = book.builders[leg]!.openTrip(pos.signedLots, book.lastCloseTicks, this.nowMs, this.barsDone, pos.unrealisedPnl(book.lastCloseTicks));
-        if (open !== undefined) openTrips.push(open);
-      }
-    }
-    return { bars: this.barsDone, trips: this.trips, openTrips, equity: this.equity.subarray(0, this.barsDone), log: this.log, funnel: this.funnel, ledger: this.ledger, endNotes };
+    return collectResult(this);
   }
 
   onVenueEvent(e: VenueEvent): void {
@@ -300,30 +255,14 @@ export class Engine implements VenueEventSink, OrderDesk {
         this.log.append(LOG_CANCEL_REJECTED, e.tsVenue, t?.instrumentIndex ?? 0, t?.logRef ?? this.log.orderRef(e.clientId), `${e.code}: ${e.reason}`);
         return;
       }
-      case 'FundingSettled': {
-        const book = this.bookOf(e.instrument);
-        this.ledger.onFunding(e.amount);
-        book.builders[legOf(e.positionSide)]!.onFunding(e.amount);
-        this.log.append(LOG_FUNDING, e.tsVenue, book.index, 0, '', e.markTicks, e.signedLots, e.amount, e.rate);
+      case 'FundingSettled':
+        bookFunding(this.ledger, this.bookOf(e.instrument), this.log, e);
         return;
-      }
-      case 'PositionLiquidated': {
-        const book = this.bookOf(e.instrument);
-        // One-way books hold the net leg; a hedge-mode liquidation names its leg by side.
-        const leg = book.legs[0]!.signedLots !== 0 ? 0 : legOf(e.side);
-        const pos = book.legs[leg]!;
-        const before = pos.signedLots;
-        const signedLots = e.side === 'long' ? -e.lots : e.lots;
-        pos.applyFill(signedLots, e.priceTicks);
-        book.refreshHeld();
+      case 'PositionLiquidated':
+        bookLiquidation(this.ledger, this.bookOf(e.instrument), this.log, e, this.barsDone);
         this.anyHeld = this.ledger.anyHeld();
-        this.ledger.onFill(e.realisedPnl, e.fee);
-        this.ledger.liquidations++;
-        book.builders[leg]!.onFill(before, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, e.realisedPnl, 'liquidation', NO_ENTRY_INFO);
-        this.log.append(LOG_LIQUIDATION, e.tsVenue, book.index, 0, e.side, e.priceTicks, signedLots, e.realisedPnl, e.fee);
         if (this.trips.length > this.tripsSeen) this.tripsClosed();
         return;
-      }
       default: {
         const unknown: never = e;
         throw new InvariantError('a known venue event type', JSON.stringify(unknown));
@@ -404,16 +343,6 @@ export class Engine implements VenueEventSink, OrderDesk {
     if (kind !== LOG_NONE) this.log.append(kind, tsVenue, t.instrumentIndex, t.logRef, reason);
     const h = this.handlers;
     if (h.onOrder !== undefined) h.onOrder({ clientId: t.state.spec.clientId, status, timeMs: tsVenue, ...(reason !== '' ? { reason } : {}) });
-  }
-
-  private markExtremes(book: InstrumentBook, lowTicks: number, highTicks: number): void {
-    for (let leg = 0; leg < book.legs.length; leg++) {
-      const pos = book.legs[leg]!;
-      if (pos.signedLots === 0) continue;
-      const atLow = pos.unrealisedPnlUnits(lowTicks);
-      const atHigh = pos.unrealisedPnlUnits(highTicks);
-      book.builders[leg]!.onExtremes(Math.min(atLow, atHigh), Math.max(atLow, atHigh));
-    }
   }
 
   private fireTimer(): void {

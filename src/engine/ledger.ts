@@ -61,6 +61,16 @@ export class InstrumentBook implements PositionView {
   refreshHeld(): void {
     this.held = this.legs[LEG_NET]!.signedLots !== 0 || this.legs[LEG_LONG]!.signedLots !== 0 || this.legs[LEG_SHORT]!.signedLots !== 0;
   }
+  /** A bar closed with the open legs held through it: their trips' excursions at its extremes (ticks). Allocation-free. */
+  markExtremes(lowTicks: number, highTicks: number): void {
+    for (let leg = 0; leg < this.legs.length; leg++) {
+      const pos = this.legs[leg]!;
+      if (pos.signedLots === 0) continue;
+      const atLow = pos.unrealisedPnlUnits(lowTicks);
+      const atHigh = pos.unrealisedPnlUnits(highTicks);
+      this.builders[leg]!.onExtremes(Math.min(atLow, atHigh), Math.max(atLow, atHigh));
+    }
+  }
   /** Unrealised P&L of all legs at the last close, in units (1e-8 of the settle asset). Allocation-free. */
   unrealisedUnits(): number {
     if (!this.held) return 0;

@@ -1,6 +1,6 @@
-// The market data the engine reads (bars and trades as columns) and the views it hands to strategies, rewritten in
+// The market data the engine reads (bars, trades and quotes as columns) and the views it hands to strategies, rewritten in
 // place for every event. Types and plain holders only; must never hold logic.
-import type { BarView, TradeView } from './strategy.js';
+import type { BarView, QuoteView, TradeView } from './strategy.js';
 
 /**
  * Bars as the engine reads them: open times (epoch ms), float OHLCV for the strategy and the same prices in integer
@@ -29,6 +29,15 @@ export interface EngineTrades {
   readonly isBuyerMaker: Uint8Array;
 }
 
+/** Best bid / ask updates as the engine reads them (floats, as in the data): time (ms), prices and base quantities. */
+export interface EngineQuotes {
+  readonly timeMs: Float64Array;
+  readonly bid: Float64Array;
+  readonly bidQty: Float64Array;
+  readonly ask: Float64Array;
+  readonly askQty: Float64Array;
+}
+
 /** The bar view handed to onBar: one object, rewritten in place each bar. */
 export class MutableBar implements BarView {
   index = 0;
@@ -47,4 +56,13 @@ export class MutableTrade implements TradeView {
   price = 0.5;
   qty = 0.5;
   isBuyerMaker = false;
+}
+
+/** The quote view handed to onQuote: one object, rewritten in place per quote. */
+export class MutableQuote implements QuoteView {
+  timeMs = 0.5;
+  bid = 0.5;
+  bidQty = 0.5;
+  ask = 0.5;
+  askQty = 0.5;
 }

@@ -132,6 +132,14 @@ export type VenueEvent =
 /** Where a venue delivers its events. The engine implements it; a venue never knows who listens. */
 export interface VenueEventSink {
   onVenueEvent(event: VenueEvent): void;
+  /**
+   * Optional opt-in: true when the sink reads each event inside `onVenueEvent` and keeps no reference to the event
+   * object once it returns (objects nested in it, such as an OrderModified's `order`, may be kept: they are never
+   * reused). A venue may then hand it the same mutable event object again for a later event of the same type,
+   * saving an allocation per event on the backtest's per-trade path. Absent or false: every event must be a fresh
+   * object the sink may keep (recorders, wrappers). A venue is free to ignore it (live adapters do).
+   */
+  readonly eventsMayBeReused?: boolean;
 }
 
 /** One position as the venue reports it. */

@@ -38,6 +38,20 @@ export interface TickBarColumns {
   readonly highTicks: Float64Array;
   readonly lowTicks: Float64Array;
   readonly closeTicks: Float64Array;
+  /**
+   * The mark-price kline that opened with each bar (same rows), when the run has a mark series of the bars'
+   * interval: the venue then checks liquidation against the mark's range instead of the traded range. Absent: no
+   * mark series (the traded prices stand in); a row of 0 ticks: no mark kline for that bar (the proxy for it).
+   */
+  readonly mark?: MarkBarColumns;
+}
+
+/** Mark-price klines in ticks, row for row with the bars they belong to (0 = no mark kline for that bar). */
+export interface MarkBarColumns {
+  readonly openTicks: Float64Array;
+  readonly highTicks: Float64Array;
+  readonly lowTicks: Float64Array;
+  readonly closeTicks: Float64Array;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   REASON_REDUCE_ONLY_WOULD_INCREASE,
   reasonText,
 } from './sim-events.js';
+import { SimEventFactory } from './sim-event-factory.js';
 import type { OrderRecord, SimMarket } from './sim-market.js';
 import { isTerminalStatus, LEG_LONG, LEG_NET, LEG_SHORT } from './sim-order-book.js';
 
@@ -44,6 +45,9 @@ export function positionSideOfLeg(leg: number): Side | undefined {
 }
 
 export class SimEventTranslator {
+  /** Builds the events sent (fresh, or reused for a sink that allows it: SimulatedVenue.connect decides). */
+  readonly events = new SimEventFactory();
+
   constructor(
     private readonly account: SimAccount,
     private readonly emit: (event: VenueEvent) => void,
@@ -94,24 +98,24 @@ export class SimEventTranslator {
         return;
       case EVENT_TRIGGERED:
         this.accept(m, rec, t);
-        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderTriggered', clientId });
+        this.emit(this.events.triggered(t, clientId));
         return;
       case EVENT_FILL:
         this.accept(m, rec, t);
         this.fill(m, rec, k);
         return;
       case EVENT_CANCELLED:
-        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderCancelled', clientId, reason: cancelReason ?? why });
+        this.emit(this.events.cancelled(t, clientId, cancelReason ?? why));
         return;
       case EVENT_REJECTED:
-        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderRejected', clientId, code: rejectCodeFor(reason), reason: why });
+        this.emit(this.events.rejected(t, clientId, rejectCodeFor(reason), why));
         return;
       case EVENT_EXPIRED:
-        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderExpired', clientId, reason: why });
+        this.emit(this.events.expired(t, clientId, why));
         return;
       case EVENT_MODIFIED: {
         rec.spec = { ...rec.spec, qtyLots: m.book.qtyLots[rec.slot]! as Lots };
-        this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId, order: rec.spec });
+        this.emit(this.events.modified(t, clientId, rec.spec));
         return;
       }
       default:
@@ -128,13 +132,13 @@ export class SimEventTranslator {
   private accept(m: SimMarket, rec: OrderRecord, t: number): void {
     if (rec.accepted) return;
     rec.accepted = true;
-    this.emit({ tsVenue: t, tsLocal: t, type: 'OrderAccepted', clientId: rec.clientId, venueOrderId: rec.venueOrderId });
+    this.emit(this.events.accepted(t, rec.clientId, rec.venueOrderId));
     const qty = m.book.qtyLots[rec.slot]!;
     if (qty !== rec.spec.qtyLots || rec.repriced) {
       // A repriced exit already holds its new spec (priceExit made it); only a new quantity needs another copy.
       if (qty !== rec.spec.qtyLots) rec.spec = { ...rec.spec, qtyLots: qty as Lots };
       rec.repriced = false;
-      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderModified', clientId: rec.clientId, order: rec.spec });
+      this.emit(this.events.modified(t, rec.clientId, rec.spec));
     }
   }
 
@@ -152,16 +156,7 @@ export class SimEventTranslator {
     if (rec.reserved > 0 && remainingBefore > 0) this.releaseReserve(rec, mulDivRound(rec.reserved, lots, remainingBefore, 'nearest'));
     const booked = this.account.applyFill(m.ia, leg, action, lots, priceTicks, liquidity);
     const t = out.timeMs[k]!;
-    const side = action > 0 ? 'buy' : 'sell';
-    const liquidityName: Liquidity = liquidity;
-    const id = m.ia.spec.id;
-    // Two literal shapes rather than a conditional spread: one allocation per fill.
-    if (leg === LEG_NET) {
-      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderFilled', clientId: rec.clientId, instrument: id, action: side, lots: lots as Lots, priceTicks: priceTicks as Ticks, liquidity: liquidityName, fee: booked.fee });
-    } else {
-      const positionSide: Side = leg === LEG_LONG ? 'long' : 'short';
-      this.emit({ tsVenue: t, tsLocal: t, type: 'OrderFilled', clientId: rec.clientId, instrument: id, action: side, lots: lots as Lots, priceTicks: priceTicks as Ticks, liquidity: liquidityName, fee: booked.fee, positionSide });
-    }
+    this.emit(this.events.filled(t, rec.clientId, m.ia.spec.id, action > 0 ? 'buy' : 'sell', lots as Lots, priceTicks as Ticks, liquidity, booked.fee, positionSideOfLeg(leg)));
   }
 
   private releaseReserve(rec: OrderRecord, amount: number): void {

@@ -24,10 +24,12 @@ export class SimLiquidator {
    * or below its price, a short at or above). `openTicks` is the first price of the span: when it is already beyond
    * the liquidation price (a gap) the leg closes there, otherwise at the liquidation price itself (the account
    * bounds both by the bankruptcy price). With `heldIntoSpan`, a leg whose resting stop-market or trailing stop
-   * would fire strictly before the liquidation price on the way down (up for a short) is left to that stop: the
-   * fill model closes it first, as the price path would.
+   * would fire strictly before the liquidation price on the way down (up for a short), and which the traded range
+   * [`tradedLowTicks`, `tradedHighTicks`] reaches, is left to that stop: the fill model closes it first, as the price
+   * path would. The span's prices are the mark's (or its proxy, the traded prices themselves); stops trigger on the
+   * traded price, so a stop the traded range never reaches cannot save a leg whose mark crossed.
    */
-  check(m: SimMarket, t: number, lowTicks: number, highTicks: number, openTicks: number, heldIntoSpan: boolean): void {
+  check(m: SimMarket, t: number, lowTicks: number, highTicks: number, openTicks: number, heldIntoSpan: boolean, tradedLowTicks = lowTicks, tradedHighTicks = highTicks): void {
     const ia = m.ia;
     for (let leg = 0; leg < 3; leg++) {
       const lots = ia.legs[leg]!.signedLots;
@@ -36,7 +38,7 @@ export class SimLiquidator {
       const bound = long ? ia.liqLower[leg]! : ia.liqUpper[leg]!;
       if (long ? lowTicks > bound : highTicks < bound) continue;
       const gap = long ? openTicks <= bound : openTicks >= bound;
-      if (heldIntoSpan && !gap && this.stopFirst(m, leg, long, bound)) continue;
+      if (heldIntoSpan && !gap && this.stopFirst(m, leg, long, bound, long ? tradedLowTicks : tradedHighTicks)) continue;
       this.cancelWorking(m, t);
       const trigger = long ? Math.min(bound, openTicks) : Math.max(bound, openTicks);
       const close = this.account.liquidate(ia, leg, trigger);
@@ -57,15 +59,19 @@ export class SimLiquidator {
     }
   }
 
-  /** True when a resting closing stop of the leg triggers strictly before the liquidation price. */
-  private stopFirst(m: SimMarket, leg: number, long: boolean, boundTicks: number): boolean {
+  /**
+   * True when a resting closing stop of the leg triggers strictly before the liquidation price and the traded
+   * price reaches it (`adverseTicks`: the traded low for a long, the high for a short).
+   */
+  private stopFirst(m: SimMarket, leg: number, long: boolean, boundTicks: number, adverseTicks: number): boolean {
     const b = m.book;
     for (let i = 0; i < b.liveCount; i++) {
       const s = b.live[i]!;
       if (b.leg[s] !== leg || !isWorkingStatus(b.status[s]!) || b.action[s]! !== (long ? -1 : 1)) continue;
       const t = b.type[s]!;
       const armed = (t === TYPE_STOP_MARKET && b.status[s] === STATUS_OPEN) || (t === TYPE_TRAILING_STOP && b.trailActive[s] === 1);
-      if (armed && (long ? b.triggerTicks[s]! > boundTicks : b.triggerTicks[s]! < boundTicks)) return true;
+      const trigger = b.triggerTicks[s]!;
+      if (armed && (long ? trigger > boundTicks && adverseTicks <= trigger : trigger < boundTicks && adverseTicks >= trigger)) return true;
     }
     return false;
   }

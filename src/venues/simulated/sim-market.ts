@@ -11,7 +11,8 @@ import { isWorkingStatus, SimOrderBook, STATUS_PENDING, TYPE_TRAILING_STOP } fro
 /**
  * Where the mark price comes from: the instrument's mark-price series fed through `onMark`, or a proxy from the
  * traded prices (bars: the close for equity, the adverse extreme for liquidation, the open for funding; trades: the
- * last trade; quotes: the mid).
+ * last trade; quotes: the mid). With `price-proxy`, bars that carry their mark-price kline (TickBarColumns.mark) use
+ * it instead of the proxy.
  */
 export type MarkSource = 'mark-series' | 'price-proxy';
 
@@ -81,6 +82,9 @@ export class SimMarket {
    * strictly below `reachHighTicks`, unless `mustWalk` (a trailing stop, which follows every price, or an order
    * still to arrive). Lets a quiet bar skip the fill model; refreshed whenever the book changes.
    */
+  /** Bars processed, and those of them with a mark-price kline (TickBarColumns.mark), for the run metadata. */
+  bars = 0;
+  markBars = 0;
   reachLowTicks = Number.NEGATIVE_INFINITY;
   reachHighTicks = Number.POSITIVE_INFINITY;
   mustWalk = false;

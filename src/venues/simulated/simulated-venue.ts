@@ -3,22 +3,10 @@
 // account books fees, funding and liquidation. Never reads the wall clock or randomness, never looks ahead.
 import { InvariantError } from '../../core/errors.js';
 import { SequentialIds, type IdGenerator } from '../../core/ids.js';
-import type { Lots, Ticks } from '../../core/grid.js';
-import type { Money } from '../../core/money.js';
+import type { Ticks } from '../../core/grid.js';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderType, TimeInForce } from '../../domain/order.js';
-import type {
-  MarginMode,
-  PositionMode,
-  VenueCapabilities,
-  VenueCommand,
-  VenueEvent,
-  VenueEventSink,
-  VenueOpenOrder,
-  VenuePort,
-  VenuePosition,
-  VenueSnapshot,
-} from '../venue.js';
+import type { MarginMode, PositionMode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venue.js';
 import { BarFillModel, type TickBarColumns } from './bar-fill-model.js';
 import { ClientIdMap } from './client-id-map.js';
 import { QuoteFillModel, type TickQuoteColumns } from './quote-fill-model.js';
@@ -27,6 +15,8 @@ import { SimCommands } from './sim-commands.js';
 import { resolveSimConfig, type SimVenueConfig, type SimVenueConfigInput } from './sim-config.js';
 import { positionSideOfLeg, SimEventTranslator } from './sim-event-translator.js';
 import { SimLiquidator } from './sim-liquidator.js';
+import { describeSimModels } from './sim-model-notes.js';
+import { snapshotOf } from './sim-snapshot.js';
 import { SimMarket, type FundingSeries, type MarkSource, type OrderRecord } from './sim-market.js';
 import { TradeFillModel, type TickTradeColumns } from './trade-fill-model.js';
 
@@ -116,8 +106,10 @@ export class SimulatedVenue implements VenuePort {
     };
   }
 
+  /** Connects the sink; one that declares `eventsMayBeReused` gets the order events as reused objects. */
   connect(sink: VenueEventSink): void {
     this.sink = sink;
+    this.translator.events.reuse = sink.eventsMayBeReused === true;
   }
 
   /** Queues a command; it arrives at tsLocal + latency and takes effect at the first market event at or after that. */
@@ -135,36 +127,7 @@ export class SimulatedVenue implements VenuePort {
 
   /** The snapshot without the promise (for the backtest driver and tests). */
   snapshotNow(): VenueSnapshot {
-    const positions: VenuePosition[] = [];
-    const openOrders: VenueOpenOrder[] = [];
-    for (const m of this.markets) {
-      const ia = m.ia;
-      for (let leg = 0; leg < 3; leg++) {
-        const p = ia.legs[leg]!;
-        if (p.signedLots === 0) continue;
-        const positionSide = positionSideOfLeg(leg);
-        positions.push({
-          instrument: ia.spec.id,
-          signedLots: p.signedLots,
-          entryTicks: p.averageEntryTicks()!,
-          ...(positionSide === undefined ? {} : { positionSide }),
-          ...(this.config.marginMode === 'isolated' ? { isolatedMargin: ia.legMargin[leg]! as Money } : {}),
-        });
-      }
-    }
-    for (const rec of this.active.values()) {
-      if (rec.slot < 0) continue;
-      openOrders.push({ clientId: rec.clientId, venueOrderId: rec.venueOrderId, order: rec.spec, filledLots: rec.market.book.filledLots[rec.slot]! as Lots });
-    }
-    return {
-      tsVenue: this.nowMs,
-      settleAsset: this.account.settleAsset,
-      balance: this.account.balance,
-      positions,
-      openOrders,
-      positionMode: this.config.positionMode,
-      marginMode: this.config.marginMode,
-    };
+    return snapshotOf({ account: this.account, markets: this.markets, active: this.active, positionMode: this.config.positionMode, marginMode: this.config.marginMode }, this.nowMs);
   }
 
   /** Balance, equity, available margin and utilisation at the current marks. */
@@ -179,25 +142,16 @@ export class SimulatedVenue implements VenuePort {
 
   /** What the run must say about its models (for the run metadata): fill model, mark source, funding. */
   describeModels(): readonly string[] {
-    const notes = [`fill model: ${JSON.stringify(this.config.fill)}`, `latency: ${JSON.stringify(this.config.latency)}`];
-    for (const m of this.markets) {
-      const id = m.ia.spec.id;
-      notes.push(
-        m.markSource === 'mark-series'
-          ? `${id}: mark price from the mark-price series`
-          : `${id}: no mark series; mark proxy = traded price (bars: adverse extreme for liquidation, open at a funding time, close for equity)`,
-      );
-      notes.push(m.funding === undefined ? `${id}: no funding charged (funding off or no funding history given)` : `${id}: funding from ${m.funding.timeMs.length} real settlements, ${fundingMarkNote(m.funding)}`);
-    }
-    return notes;
+    return describeSimModels(this.config, this.markets);
   }
 
   /**
    * One bar of instrument `ii` (prices in ticks, see TickBarColumns). Order of work at the bar's open: funding due
-   * at or before the open, liquidation of positions held into the bar (adverse extreme vs the liquidation price,
-   * unless a resting stop closes the position first), arrived commands (judged at the open), then the bar fill model;
-   * a position changed inside the bar is checked against the bar's range again. On a quiet bar this is a few
-   * comparisons and the fill model's own quick test.
+   * at or before the open, liquidation of positions held into the bar (the mark's adverse extreme vs the liquidation
+   * price, unless a resting stop the bar reaches closes the position first), arrived commands (judged at the open),
+   * then the bar fill model; a position changed inside the bar is checked against the bar's range again. The mark is
+   * the bar's mark-price kline when `bars.mark` has one for it, else the traded prices (the documented proxy). On a
+   * quiet bar this is a few comparisons and the fill model's own quick test.
    */
   onBar(ii: number, bars: TickBarColumns, i: number): void {
     if (this.models.kind !== 'bar') throw new InvariantError('bars only with fill.kind bar', this.models.kind);
@@ -207,22 +161,35 @@ export class SimulatedVenue implements VenuePort {
     const open = bars.openTicks[i]!;
     const high = bars.highTicks[i]!;
     const low = bars.lowTicks[i]!;
+    let markOpen = open;
+    let markHigh = high;
+    let markLow = low;
+    let markClose = bars.closeTicks[i]!;
+    const mark = bars.mark;
+    if (mark !== undefined && mark.lowTicks[i]! > 0) {
+      markOpen = mark.openTicks[i]!;
+      markHigh = mark.highTicks[i]!;
+      markLow = mark.lowTicks[i]!;
+      markClose = mark.closeTicks[i]!;
+      m.markBars++;
+    }
+    m.bars++;
     this.nowMs = t;
     if (this.orphans.length > 0) this.answerOrphans(t);
-    if (t >= m.nextFundingMs) this.settleFunding(m, t, open);
+    if (t >= m.nextFundingMs) this.settleFunding(m, t, markOpen);
     const proxy = m.markSource === 'price-proxy';
-    if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, true);
+    if (proxy && (markLow <= ia.anyLiqLower || markHigh >= ia.anyLiqUpper)) this.liquidator.check(m, t, markLow, markHigh, markOpen, true, low, high);
     if (m.hasArrived(t)) this.applyCommands(m, t, open);
     if (m.mustWalk || low <= m.reachLowTicks || high >= m.reachHighTicks) {
       this.models.bar.processBarAt(m.book, bars, i, m.out);
       if (m.out.count > 0) {
         this.translator.flush(m);
-        if (proxy && (low <= ia.anyLiqLower || high >= ia.anyLiqUpper)) this.liquidator.check(m, t, low, high, open, false);
+        if (proxy && (markLow <= ia.anyLiqLower || markHigh >= ia.anyLiqUpper)) this.liquidator.check(m, t, markLow, markHigh, markOpen, false, low, high);
         m.refreshReach();
       }
     }
     m.lastPriceTicks = bars.closeTicks[i]!;
-    if (proxy) ia.markTicks = m.lastPriceTicks;
+    if (proxy) ia.markTicks = markClose;
   }
 
   /** One trade of instrument `ii` (price in ticks, quantity in lots, see TickTradeColumns). */
@@ -394,11 +361,4 @@ export class SimulatedVenue implements VenuePort {
   private emit(event: VenueEvent): void {
     this.sink!.onVenueEvent(event);
   }
-}
-
-/** How many settlements carry their own mark, for describeModels. */
-function fundingMarkNote(f: FundingSeries): string {
-  let known = 0;
-  if (f.markTicks !== undefined) for (let i = 0; i < f.markTicks.length; i++) if (f.markTicks[i]! > 0) known++;
-  return known === 0 ? 'notional at the mark proxy' : `notional at the settlement's mark price for ${known} of ${f.timeMs.length} (the mark proxy for the rest)`;
 }

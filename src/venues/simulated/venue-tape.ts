@@ -128,14 +128,18 @@ export class VenueTape implements VenueEventSink {
     this.send({ type: 'ModifyOrder', clientId, ...change, tsLocal });
   }
 
-  /** Feeds one bar (prices in ticks) opening at startMs + index x interval. */
-  bar(open: number, high: number, low: number, close: number): void {
+  /**
+   * Feeds one bar (prices in ticks) opening at startMs + index x interval; `mark` is the mark-price kline that opened
+   * with it (open, high, low, close in ticks), when the tape has a mark series.
+   */
+  bar(open: number, high: number, low: number, close: number, mark?: readonly [number, number, number, number]): void {
     const cols: TickBarColumns = {
       openTimeMs: Float64Array.of(this.startMs + this.index * this.intervalMs),
       openTicks: Float64Array.of(open),
       highTicks: Float64Array.of(high),
       lowTicks: Float64Array.of(low),
       closeTicks: Float64Array.of(close),
+      ...(mark === undefined ? {} : { mark: { openTicks: Float64Array.of(mark[0]), highTicks: Float64Array.of(mark[1]), lowTicks: Float64Array.of(mark[2]), closeTicks: Float64Array.of(mark[3]) } }),
     };
     this.venue.onBar(this.instrumentIndex, cols, 0);
     this.index += 1;
