@@ -1,20 +1,23 @@
 // Market-data speed on the real files in ../shared/data: parse rate of gzip klines and trades (microfut's byte
 // parser against split(',') + Number() baselines), cache read time for a month and for a year of 10 symbols,
-// bytes per bar and per trade, the binary cache against Parquet via DuckDB, and the streaming import (rows/s and
-// peak RSS of a fresh process per run). Medians of RUNS runs. Run: npm run bench:data (BENCH_RUNS=5 by default).
+// bytes per bar and per trade, the binary cache against Parquet via DuckDB, the streaming import and `data verify`
+// (rows/s and peak RSS of a fresh process per run). Medians of RUNS runs. Run: npm run bench:data (BENCH_RUNS=5);
+// the verify rows alone: node dist/bench/data.js --verify-only (BENCH_VERIFY_TILES copies for the large file, 10).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createReadStream, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { columnsOf, readBars, readTrades, writeSeries, type CacheKey, type FlatColumns } from '../src/data/cache.js';
 import { columnBytes } from '../src/data/columns.js';
 import { importFile } from '../src/data/import.js';
 import { parseFile } from '../src/data/parse-file.js';
+import { verifyParsed } from '../src/data/verify.js';
+import { verifyFile } from '../src/data/verify-file.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** ../shared/data beside the repo root, found from bench/ or dist/bench/ (or MICROFUT_SHARED_DATA). */
@@ -258,12 +261,96 @@ function importBench(): void {
   console.log(`| (no import: node + the data modules loaded) | 0 | 0 | 0 | - | ${((JSON.parse(idle.stdout) as { maxRssKb: number }).maxRssKb / 1024).toFixed(0)} |`);
 }
 
+const VERIFY_TRADES = 'binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz';
+/** Copies of the real trades laid end to end for the large-file rows (ids and times shifted so they continue). */
+const TILES = Number(process.env.BENCH_VERIFY_TILES ?? 10);
+
+/** One verify in this process (a child, so the peak RSS is its own): whole parse + verifyParsed, or verifyFile in parts. */
+async function verifyChild(mode: string, file: string, partRows: number): Promise<void> {
+  const t = performance.now();
+  const report = mode === 'whole' ? verifyParsed(await parseFile(file)) : (await verifyFile(file, { partRows })).report;
+  const ms = performance.now() - t;
+  process.stdout.write(JSON.stringify({ rows: report.rows, ms, maxRssKb: process.resourceUsage().maxRSS, gaps: report.gaps.length }));
+}
+
+/** Writes the real LTCUSDT aggTrades TILES times, each copy's ids and times shifted past the previous copy's. */
+async function writeTiledTrades(path: string): Promise<void> {
+  const lines = gunzipSync(readFileSync(data(VERIFY_TRADES))).toString('utf8').trim().split('\n');
+  const header = lines.shift() as string;
+  const rows = lines.map((l) => l.split(','));
+  const first = rows[0] as string[];
+  const last = rows[rows.length - 1] as string[];
+  const idSpan = Number(last[4]) - Number(first[4]) + 1;
+  const timeSpan = Number(last[0]) - Number(first[0]) + 1;
+  const gz = createGzip({ level: 1 });
+  const done = new Promise<void>((ok, fail) => {
+    gz.pipe(createWriteStream(path)).on('finish', ok).on('error', fail);
+  });
+  gz.write(`${header}\n`);
+  for (let k = 0; k < TILES; k++) {
+    const out = rows.map((r) => `${Number(r[0]) + k * timeSpan},${r[1]},${r[2]},${r[3]},${Number(r[4]) + k * idSpan}\n`);
+    if (!gz.write(out.join(''))) await new Promise((ok) => gz.once('drain', ok));
+  }
+  gz.end();
+  await done;
+}
+
+/**
+ * `data verify` on a real trades file: the checks alone over columns in memory (rows/s, in process), then parse +
+ * checks end to end in fresh processes (rows/s and peak RSS), whole against in parts, on the real file and on
+ * TILES copies of it end to end (where only the parts keep memory flat).
+ */
+async function verifyBench(): Promise<void> {
+  const parsed = await parseFile(data(VERIFY_TRADES));
+  const checks = await timeRuns(() => verifyParsed(parsed).rows);
+  console.log(`\n### data verify (LTCUSDT aggTrades, real; median of ${RUNS})\n`);
+  console.log(`checks alone, columns in memory: ${checks.rows} rows in ${checks.ms.toFixed(1)} ms = ${((checks.rows / checks.ms) * 1000 / 1e6).toFixed(1)} M rows/s\n`);
+  console.log('| file | mode | rows | ms | M rows/s | peak RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: |');
+  const root = mkdtempSync(join(tmpdir(), 'microfut-bench-verify-'));
+  const tiled = join(root, 'tiled', 'LTCUSDT-aggTrades-tiled.csv.gz');
+  mkdirSync(dirname(tiled));
+  try {
+    await writeTiledTrades(tiled);
+    const self = fileURLToPath(import.meta.url);
+    const cases = [
+      { label: 'real, 2 days', file: data(VERIFY_TRADES) },
+      { label: `${TILES} copies end to end`, file: tiled },
+    ];
+    const modes = [
+      { mode: 'whole', partRows: 0, label: 'whole (parseFile + verifyParsed)' },
+      { mode: 'parts', partRows: 262_144, label: 'parts of 262,144 (default)' },
+      { mode: 'parts', partRows: 16_384, label: 'parts of 16,384' },
+    ];
+    for (const c of cases) {
+      for (const m of modes) {
+        const runs: { rows: number; ms: number; maxRssKb: number }[] = [];
+        for (let r = 0; r < RUNS; r++) {
+          const out = spawnSync(process.execPath, [self, '--verify-child', m.mode, c.file, String(m.partRows)], { encoding: 'utf8' });
+          if (out.status !== 0) throw new Error(`verify child failed: ${out.stderr}`);
+          runs.push(JSON.parse(out.stdout) as { rows: number; ms: number; maxRssKb: number });
+        }
+        const ms = median(runs.map((x) => x.ms));
+        const rows = (runs[0] as { rows: number }).rows;
+        const rss = median(runs.map((x) => x.maxRssKb)) / 1024;
+        console.log(`| ${c.label} | ${m.label} | ${rows} | ${ms.toFixed(0)} | ${((rows / ms) * 1000 / 1e6).toFixed(2)} | ${rss.toFixed(0)} |`);
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--idle-child') {
   process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
 } else if (process.argv[2] === '--import-child') {
   await importChild(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string);
+} else if (process.argv[2] === '--verify-child') {
+  await verifyChild(process.argv[3] as string, process.argv[4] as string, Number(process.argv[5]));
+} else if (process.argv[2] === '--verify-only') {
+  await verifyBench();
 } else {
   await parseBench();
   await cacheBench();
   importBench();
+  await verifyBench();
 }

@@ -29,9 +29,10 @@ export interface ParseOptions {
   readonly parts?: PartPolicy;
 }
 
-/** The formats that can hand over their rows in parts (`ParseOptions.parts`): every format the cache holds but freqtrade JSON. */
+/** The formats that can hand over their rows in parts (`ParseOptions.parts`): every format the cache holds. */
 export const PARTED_FORMATS: readonly FileFormat[] = [
   'binance-klines',
+  'freqtrade-json',
   'binance-trades',
   'capture-trades',
   'binance-agg-trades',

@@ -39,6 +39,25 @@ describe('microfut data verify', () => {
   });
 });
 
+describe('microfut data verify in parts', () => {
+  it('prints the same JSON whatever --part-rows is, the spot outage hour and the aggTrades id gaps included', () => {
+    const files = [sharedData('binance/spot/klines/BTCUSDT-1h-2022-05-25_2026-05-24.csv.gz'), sharedData('binance/spot/aggTrades/LTCUSDT-aggTrades-2025-06-21_2025-06-22.csv.gz')];
+    const byDefault = run('data', 'verify', '--json', ...files);
+    const tiny = run('data', 'verify', '--json', '--part-rows', '999', ...files);
+    expect(byDefault.code, 'gaps: not clean').toBe(1);
+    expect(tiny.out, 'parts of 999 rows report exactly what parts of 262,144 do').toBe(byDefault.out);
+    const out = JSON.parse(tiny.out) as { files: { rows: number; gaps: unknown[] }[] };
+    expect(out.files.map((f) => f.rows), 'SOURCES.md row counts').toEqual([35039, 152763]);
+    expect(out.files[0]?.gaps, 'the one missing spot hour').toHaveLength(1);
+  });
+
+  it('refuses --part-rows 0 with exit code 2, naming the flag', () => {
+    const r = run('data', 'verify', '--part-rows', '0', sharedData('binance/futures-um/klines/FILUSDT-1m-2023-10.csv.gz'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--part-rows: is "0", expected a whole number of rows >= 1/);
+  });
+});
+
 describe('microfut data import', () => {
   it('imports a month into the cache dir and refuses a file of another symbol, writing nothing for it', () => {
     const cache = join(dir, 'cache');

@@ -1,5 +1,6 @@
-// `microfut data verify FILE... [--json]`: parses each file and runs the data checks (gaps with exact ranges,
-// duplicates, order, OHLC sanity, units). Exit 0 only when every file is clean. Wiring only: never writes files.
+// `microfut data verify FILE... [--json]`: reads each file in bounded parts and runs the data checks on them (gaps
+// with exact ranges, duplicates, order, OHLC sanity, units). Exit 0 only when every file is clean. Wiring only:
+// never writes files.
 import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.js';
 import type { VerifyReport } from '../../../data/verify.js';
@@ -7,6 +8,7 @@ import type { VerifyReport } from '../../../data/verify.js';
 interface VerifyFlags {
   readonly json?: boolean;
   readonly symbol?: string;
+  readonly partRows?: string;
 }
 
 /** A file that could not be parsed is reported like a failed check, so one bad file does not hide the others. */
@@ -14,12 +16,20 @@ type FileOutcome = { readonly report: VerifyReport } | { readonly file: string; 
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 
-async function verifyOne(file: string, symbol: string | undefined): Promise<FileOutcome> {
-  const { parseFile } = await import('../../../data/parse-file.js');
-  const { verifyParsed } = await import('../../../data/verify.js');
+/** `--part-rows`: a whole number >= 1, or the library's default when absent. */
+function partRowsOf(flag: string | undefined): number | undefined {
+  if (flag === undefined) return undefined;
+  if (!/^\d+$/.test(flag) || Number(flag) < 1 || !Number.isSafeInteger(Number(flag))) {
+    throw new InputError('INVALID_OPTION', '--part-rows', `is "${flag}", expected a whole number of rows >= 1`, 'pass e.g. --part-rows 262144, or leave it out');
+  }
+  return Number(flag);
+}
+
+async function verifyOne(file: string, symbol: string | undefined, partRows: number | undefined): Promise<FileOutcome> {
+  const { verifyFile } = await import('../../../data/verify-file.js');
   try {
-    const data = await parseFile(file);
-    return { report: verifyParsed(data, symbol ? { symbol } : {}) };
+    const { report } = await verifyFile(file, { ...(symbol ? { symbol } : {}), ...(partRows !== undefined ? { partRows } : {}) });
+    return { report };
   } catch (e) {
     if (e instanceof InputError) return { file, failure: e };
     throw e;
@@ -106,10 +116,12 @@ export function registerDataVerify(data: Command): void {
     .argument('<files...>', 'data files (.csv, .csv.gz, .zip, .jsonl, .json, websocket captures)')
     .option('--symbol <SYMBOL>', 'the symbol every file must hold')
     .option('--json', 'print one JSON object: per file rows, first, last (ms), gaps, errors')
+    .option('--part-rows <N>', 'rows read into memory at a time (default 262144); the report does not depend on it')
     .action(async (files: string[], flags: VerifyFlags) => {
       const { printJson, printTable } = await import('../output.js');
+      const partRows = partRowsOf(flags.partRows);
       const outcomes: FileOutcome[] = [];
-      for (const file of files) outcomes.push(await verifyOne(file, flags.symbol));
+      for (const file of files) outcomes.push(await verifyOne(file, flags.symbol, partRows));
       const clean = outcomes.every((o) => 'report' in o && o.report.clean);
       if (flags.json === true) printJson({ clean, files: outcomes.map(toJson) });
       else printHuman(outcomes, printTable);
