@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { asLots } from '../core/grid.js';
 import type { Money } from '../core/money.js';
 import type { VenueSnapshot } from '../venues/venue.js';
-import { preflight, type PreflightConfig } from './preflight.js';
+import { preflight, type PreflightConfig, type PreflightSnapshot } from './preflight.js';
 
 const ready: VenueSnapshot = { tsVenue: 0, settleAsset: 'USDT', balance: 500e8 as Money, positions: [], openOrders: [], positionMode: 'one-way', marginMode: 'isolated' };
 const config: PreflightConfig = { venue: 'binanceusdm', instrument: 'BINANCE:BTCUSDT', positionMode: 'one-way', marginMode: 'isolated', minBalance: 100e8 as Money, adopt: false };
@@ -26,5 +26,34 @@ describe('preflight', () => {
     expect(problems[0]!.fix).toContain('--position-mode hedge');
     expect(problems[2]!.found, '50 USDT is below the 100 USDT minimum').toBe('50 USDT');
     expect(preflight(snap, { ...config, adopt: true, positionMode: 'hedge', marginMode: 'cross', minBalance: 0 as Money }), 'a resumed run takes over its orders and position').toEqual([]);
+  });
+
+  describe('margin mode from the account (per instrument)', () => {
+    const withSetting = (marginMode: 'cross' | 'isolated' | undefined): PreflightSnapshot => ({
+      ...ready,
+      // The snapshot-wide mode is another instrument's: only BTCUSDT's own setting may decide.
+      marginMode: 'isolated',
+      settings: [
+        { instrument: 'BINANCE:ETHUSDT', marginMode: 'isolated', leverage: 10 },
+        { instrument: 'BINANCE:BTCUSDT', marginMode, leverage: 20 },
+      ],
+    });
+
+    test('stops when the account holds the instrument in another margin mode, naming it and both fixes', () => {
+      const problems = preflight(withSetting('cross'), config);
+      expect(problems.map((p) => p.check), 'configured isolated, the account has BTCUSDT on cross').toEqual(['margin-mode']);
+      expect(problems[0]!.found).toBe('cross for BINANCE:BTCUSDT');
+      expect(problems[0]!.fix, 'the venue change or the flag').toContain('set BINANCE:BTCUSDT to isolated margin on binanceusdm');
+      expect(problems[0]!.fix).toContain('--margin-mode cross');
+    });
+
+    test('passes when the instrument’s own mode matches, whatever another instrument uses', () => {
+      expect(preflight(withSetting('isolated'), { ...config, marginMode: 'isolated' })).toEqual([]);
+      expect(preflight({ ...withSetting('cross'), marginMode: 'isolated' }, { ...config, marginMode: 'cross' }), 'the snapshot-wide isolated is ETHUSDT’s').toEqual([]);
+    });
+
+    test('does not refuse for a mode the venue does not report', () => {
+      expect(preflight(withSetting(undefined), config), 'unknown is not a mismatch').toEqual([]);
+    });
   });
 });

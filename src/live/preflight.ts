@@ -3,6 +3,7 @@
 // a mismatch is reported with the fix, and the trader makes the change.
 import type { Money } from '../core/money.js';
 import type { InstrumentId } from '../domain/instrument.js';
+import type { InstrumentSettings } from '../venues/ccxt/venue-snapshot.js';
 import type { MarginMode, PositionMode, VenueSnapshot } from '../venues/venue.js';
 
 export interface PreflightConfig {
@@ -24,14 +25,38 @@ export interface PreflightProblem {
   readonly fix: string;
 }
 
-/** All failed checks (empty = ready to trade). */
-export function preflight(snap: VenueSnapshot, c: PreflightConfig): readonly PreflightProblem[] {
+/**
+ * A venue snapshot, with each instrument's settings as the account reports them where the adapter read them
+ * (CcxtVenue: Binance `marginType` of GET /fapi/v2/positionRisk per symbol; elsewhere ccxt's positions or
+ * fetchMarginMode).
+ */
+export type PreflightSnapshot = VenueSnapshot & { readonly settings?: readonly InstrumentSettings[] };
+
+/**
+ * The instrument's margin mode on the account: its own setting when the snapshot has settings (undefined when the
+ * venue does not say), else the snapshot's margin mode.
+ */
+export function accountMarginMode(snap: PreflightSnapshot, instrument: InstrumentId): MarginMode | undefined {
+  return snap.settings === undefined ? snap.marginMode : snap.settings.find((s) => s.instrument === instrument)?.marginMode;
+}
+
+/**
+ * All failed checks (empty = ready to trade). The margin mode is the instrument's as the account reports it (margin
+ * mode is per symbol on Binance); a venue that does not report it is not refused for it.
+ */
+export function preflight(snap: PreflightSnapshot, c: PreflightConfig): readonly PreflightProblem[] {
   const problems: PreflightProblem[] = [];
   if (snap.positionMode !== c.positionMode) {
     problems.push({ check: 'position-mode', found: snap.positionMode, expected: c.positionMode, fix: `switch ${c.venue} to ${c.positionMode} position mode (no open position or order allowed while switching), or pass --position-mode ${snap.positionMode}` });
   }
-  if (snap.marginMode !== c.marginMode) {
-    problems.push({ check: 'margin-mode', found: snap.marginMode, expected: c.marginMode, fix: `set ${c.instrument} to ${c.marginMode} margin on ${c.venue}, or pass --margin-mode ${snap.marginMode}` });
+  const marginMode = accountMarginMode(snap, c.instrument);
+  if (marginMode !== undefined && marginMode !== c.marginMode) {
+    problems.push({
+      check: 'margin-mode',
+      found: `${marginMode} for ${c.instrument}`,
+      expected: c.marginMode,
+      fix: `set ${c.instrument} to ${c.marginMode} margin on ${c.venue} (no open position or order on it allowed while switching), or pass --margin-mode ${marginMode}`,
+    });
   }
   if (snap.balance < c.minBalance) {
     problems.push({ check: 'balance', found: `${snap.balance / 1e8} ${snap.settleAsset}`, expected: `at least ${c.minBalance / 1e8} ${snap.settleAsset}`, fix: `deposit or transfer ${snap.settleAsset} to the futures wallet, or lower --min-balance` });

@@ -213,7 +213,16 @@ export class FakeExchange {
     switch (e.type) {
       case 'OrderRejected': {
         const minNotional = this.spec.minNotional === undefined ? '0' : formatDecimal(this.spec.minNotional);
-        this.pendingReject = { clientId: e.clientId, error: binanceErrorForReject(e.code, minNotional) };
+        const error = binanceErrorForReject(e.code, minNotional);
+        // Only the child of a triggered algo order is refused after it was placed; any other rejection answers place().
+        const child = this.byClientId.get(e.clientId);
+        if (child?.parent !== undefined && !child.isFinal()) {
+          // The refused order never reached the book: Binance pushes only the algo order's REJECTED (ALGO_UPDATE).
+          child.refuseTriggered(error.msg, e.tsVenue);
+          this.listener({ kind: 'order', order: child.parent, fill: undefined, execution: 'REJECTED' });
+          return;
+        }
+        this.pendingReject = { clientId: e.clientId, error };
         return;
       }
       case 'OrderAccepted':
@@ -260,6 +269,7 @@ export class FakeExchange {
   private update(clientId: string, change: (o: FakeOrder) => FakeOrder | void, execution: string, fill?: FakeFill): void {
     const order = this.byClientId.get(clientId);
     if (order === undefined) return;
+    const parentBefore = order.parent?.algoStatus;
     const target = change(order) ?? order;
     if (target !== order) {
       target.orderId = this.nextOrderId++;
@@ -272,8 +282,11 @@ export class FakeExchange {
     if (fill !== undefined) {
       this.fills.push({ ...fill, orderId: order.orderId });
       this.listener({ kind: 'order', order, fill: { ...fill, orderId: order.orderId }, execution });
-      return;
+    } else {
+      this.listener({ kind: 'order', order, fill: undefined, execution });
     }
-    this.listener({ kind: 'order', order, fill: undefined, execution });
+    // The child's end changes its algo order (FINISHED, REJECTED): Binance pushes that as the algo order's own event.
+    const parent = order.parent;
+    if (parent !== undefined && parent.algoStatus !== parentBefore) this.listener({ kind: 'order', order: parent, fill: undefined, execution: parent.algoStatus });
   }
 }

@@ -10,8 +10,12 @@ import type { OrderSpec } from '../../domain/order.js';
 import type { BinanceOrderType } from './order-params.js';
 
 export type BinanceOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
-/** Binance algo-order statuses fakex uses: NEW until the trigger, then TRIGGERED (its child order trades), or final. */
-export type AlgoStatus = 'NEW' | 'TRIGGERED' | 'FINISHED' | 'CANCELED' | 'EXPIRED';
+/**
+ * Binance algo-order statuses fakex uses: NEW until the trigger, then TRIGGERED (its child order trades) and FINISHED
+ * when the child ends, or CANCELED / EXPIRED before it, or REJECTED when the triggered order is refused (reduce-only
+ * with nothing to reduce, margin).
+ */
+export type AlgoStatus = 'NEW' | 'TRIGGERED' | 'FINISHED' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
 
 export interface FakeFill {
   readonly tradeId: number;
@@ -45,6 +49,8 @@ export class FakeOrder {
   /** For an algo order that triggered: the regular order that works for it. */
   child: FakeOrder | undefined;
   parent: FakeOrder | undefined;
+  /** Why a triggered algo order was rejected (ALGO_UPDATE `rm`); '' otherwise. */
+  rejectReason = '';
 
   constructor(orderId: number, spec: OrderSpec, binanceType: BinanceOrderType, algo: boolean, createdMs: number, workingType: string) {
     this.orderId = orderId;
@@ -90,6 +96,19 @@ export class FakeOrder {
     if (this.algo) this.algoStatus = status;
     else this.status = status;
     if (this.parent !== undefined && this.parent.algoStatus === 'TRIGGERED') this.parent.algoStatus = 'FINISHED';
+  }
+
+  /**
+   * The matching engine refused the order a triggered algo order placed: the regular order ends EXPIRED (Binance's
+   * status for a system-ended order) and its algo order REJECTED with the reason.
+   */
+  refuseTriggered(reason: string, timeMs: number): void {
+    this.updateMs = timeMs;
+    this.status = 'EXPIRED';
+    if (this.parent === undefined) return;
+    this.parent.algoStatus = 'REJECTED';
+    this.parent.rejectReason = reason;
+    this.parent.updateMs = timeMs;
   }
 
   /** Binance's regular order JSON (GET /fapi/v1/order; the POST reply adds cumQty). */

@@ -1,10 +1,12 @@
-// Binance USD-M user data stream payloads (ORDER_TRADE_UPDATE, ACCOUNT_UPDATE) from the fake exchange's updates
+// Binance USD-M user data stream payloads (ORDER_TRADE_UPDATE for regular orders, ALGO_UPDATE for conditional ones,
+// ACCOUNT_UPDATE) from the fake exchange's updates
 // (https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams). Pure formatting; must
 // never include anything but the account's own orders, fills and balances.
 import { formatCount } from '../../core/grid.js';
 import { formatMoney } from '../../core/money.js';
 import { balanceJson, positionRiskJson } from './account-views.js';
 import type { ExchangeUpdate, FakeExchange } from './fake-exchange.js';
+import type { FakeOrder } from './fake-order.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +29,7 @@ export function userDataEvent(x: FakeExchange, u: ExchangeUpdate, nowMs: number)
       };
     }
     case 'order': {
+      if (u.order.algo) return algoUpdateEvent(x, u.order, nowMs);
       const spec = x.spec;
       const o = u.order.toJson(spec);
       const f = u.fill;
@@ -47,4 +50,31 @@ export function userDataEvent(x: FakeExchange, u: ExchangeUpdate, nowMs: number)
       };
     }
   }
+}
+
+/**
+ * ALGO_UPDATE for a conditional order after a change, with its status after it (`X`), the regular order working for
+ * it once triggered (`ai`, with its average price `ap`, filled quantity `aq` and type `act`) and a rejection's reason
+ * (`rm`), as https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Algo-Order-Update
+ * lays it out (its example labels T event time and E transaction time; fakex sends the same ms in both).
+ */
+export function algoUpdateEvent(x: FakeExchange, order: FakeOrder, nowMs: number): Json {
+  const spec = x.spec;
+  const a = order.toAlgoJson(spec);
+  const child = order.child;
+  return {
+    e: 'ALGO_UPDATE',
+    T: nowMs,
+    E: nowMs,
+    o: {
+      caid: a['clientAlgoId'], aid: a['algoId'], at: 'CONDITIONAL', o: a['orderType'], s: spec.symbol, S: a['side'], ps: a['positionSide'], f: a['timeInForce'], q: a['quantity'],
+      X: order.algoStatus,
+      ai: child === undefined ? '' : String(child.orderId),
+      ap: child === undefined ? '0' : child.averagePrice(spec),
+      aq: formatCount(child?.executedLots ?? 0, spec.lot, spec.lot.scale),
+      act: child === undefined ? '0' : child.binanceType,
+      tp: a['triggerPrice'] ?? '0', p: a['price'], V: 'EXPIRE_MAKER', wt: a['workingType'], pm: 'NONE', cp: false, pP: false, R: a['reduceOnly'],
+      tt: order.triggerMs, gtd: 0, rm: order.rejectReason,
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // The Binance USD-M user data stream: a listen key (created, kept alive, closed through ccxt's implicit API), one
-// websocket on it, ORDER_TRADE_UPDATE / ACCOUNT_UPDATE parsed into plain records, reconnects with backoff, and a
+// websocket on it, ORDER_TRADE_UPDATE / ALGO_UPDATE / ACCOUNT_UPDATE parsed into plain records, reconnects with backoff, and a
 // resync call after every gap (drop, expiry, failed keepalive) so the owner can read REST truth. Must never sign a
 // request itself, never log the listen key, and never report a gap as closed before the new socket is open.
 import type { Exchange } from 'ccxt';
@@ -72,6 +72,31 @@ export interface StreamOrderUpdate {
   readonly tsVenue: number;
 }
 
+/**
+ * Binance algo-order statuses (`X` of ALGO_UPDATE): NEW (waiting for its trigger), TRIGGERING (forwarded to the
+ * matching engine), TRIGGERED (placed there: its regular order `ai` works), FINISHED (that order filled or ended),
+ * CANCELED, REJECTED (refused by the matching engine, e.g. margin or reduce-only), EXPIRED (cancelled by the system);
+ * anything newer is `other`. https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Algo-Order-Update
+ */
+export type AlgoStatus = 'NEW' | 'TRIGGERING' | 'TRIGGERED' | 'FINISHED' | 'CANCELED' | 'REJECTED' | 'EXPIRED' | 'other';
+const ALGO_STATUSES: ReadonlySet<AlgoStatus> = new Set(['NEW', 'TRIGGERING', 'TRIGGERED', 'FINISHED', 'CANCELED', 'REJECTED', 'EXPIRED']);
+
+/** One ALGO_UPDATE: a conditional order's lifecycle (its fills arrive as ORDER_TRADE_UPDATE of its regular order). */
+export interface StreamAlgoUpdate {
+  readonly symbol: string;
+  /** `caid`: the client algo id (our client id). */
+  readonly clientId: string;
+  /** `aid`: the algo id (the venue order id ccxt reports for the conditional order). */
+  readonly algoId: string;
+  readonly status: AlgoStatus;
+  /** `ai`: the regular order working for it once triggered; undefined while it is empty. */
+  readonly actualOrderId: string | undefined;
+  /** `rm`: the failure reason of a rejected conditional order; '' when none. */
+  readonly reason: string;
+  /** `E` (the docs' example labels E and T the other way round; both are venue ms of the same change). */
+  readonly tsVenue: number;
+}
+
 export interface StreamAccountUpdate {
   /** `m`: why the account changed (ORDER, FUNDING_FEE, DEPOSIT, ...). */
   readonly reason: string;
@@ -85,6 +110,7 @@ export type ResyncReason = 'reconnected' | 'listenKeyExpired' | 'keepAliveFailed
 
 export interface UserStreamHandlers {
   onOrderUpdate(u: StreamOrderUpdate): void;
+  onAlgoUpdate?(u: StreamAlgoUpdate): void;
   onAccountUpdate(u: StreamAccountUpdate): void;
   /** Called once the new socket is open after a gap: events in the gap are lost, so read orders and account by REST. */
   onResync(reason: ResyncReason): void;
@@ -239,6 +265,11 @@ export class BinanceUserStream {
         if (u !== undefined) this.o.handlers.onOrderUpdate(u);
         return;
       }
+      case 'ALGO_UPDATE': {
+        const u = parseAlgoUpdate(msg);
+        if (u !== undefined) this.o.handlers.onAlgoUpdate?.(u);
+        return;
+      }
       case 'ACCOUNT_UPDATE':
         this.o.handlers.onAccountUpdate(parseAccountUpdate(msg));
         return;
@@ -266,6 +297,20 @@ export function parseOrderTradeUpdate(msg: Readonly<Record<string, unknown>>): S
     ? { tradeId: text(o['t']), qtyText, priceText: text(o['L']), feeText: text(o['n']) || '0', feeAsset: text(o['N']), maker: o['m'] === true, tsVenue: num(o['T']) }
     : undefined;
   return { symbol: text(o['s']), clientId: text(o['c']), venueOrderId: text(o['i']), execution, status: text(o['X']), fill, tsVenue: num(msg['E']) };
+}
+
+/**
+ * ALGO_UPDATE `o` fields (Event: Algo Order Update,
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Algo-Order-Update);
+ * undefined when it names no client algo id or algo id.
+ */
+export function parseAlgoUpdate(msg: Readonly<Record<string, unknown>>): StreamAlgoUpdate | undefined {
+  const o = msg['o'] as Record<string, unknown> | undefined;
+  if (o === undefined || text(o['caid']) === '' || text(o['aid']) === '') return undefined;
+  const x = text(o['X']) as AlgoStatus;
+  const actual = text(o['ai']);
+  const ts = num(msg['E']) || num(msg['T']);
+  return { symbol: text(o['s']), clientId: text(o['caid']), algoId: text(o['aid']), status: ALGO_STATUSES.has(x) ? x : 'other', actualOrderId: actual === '' || actual === '0' ? undefined : actual, reason: text(o['rm']), tsVenue: ts };
 }
 
 /** ACCOUNT_UPDATE `a` fields (Event: Balance and Position Update). */

@@ -41,6 +41,13 @@ export interface MarketStreamOptions {
   readonly handlers?: MarketStreamHandlers;
 }
 
+/** Why a book is stale (BinanceMarketStream.staleness). */
+export type BookStaleness =
+  | { readonly cause: 'disconnected' }
+  | { readonly cause: 'stall'; readonly silentMs: number }
+  | { readonly cause: 'gap'; readonly afterU: number | undefined; readonly pu: number | undefined }
+  | { readonly cause: 'syncing' };
+
 /** Counters a session or a test reads. */
 export interface MarketStreamStats { gaps: number; stalls: number; resyncs: number; reconnects: number; snapshots: number }
 
@@ -54,6 +61,8 @@ export class BinanceMarketStream {
   private lastMessageMs = 0;
   private lastAppliedU: number | undefined;
   private snapshotInFlight = false;
+  /** The gap being resynced (cleared by a resync or another kind of staleness). */
+  private lastGap: { readonly afterU: number | undefined; readonly pu: number | undefined } | undefined;
   /** A snapshot ahead of the buffered diffs, offered again as diffs arrive. */
   private waitingSnapshot: DepthSnapshot | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -67,7 +76,20 @@ export class BinanceMarketStream {
 
   /** Entries must be blocked while this is true: not connected, book not synced, or no message for `stallMs`. */
   get stale(): boolean {
-    return !this.connected || !this.book.live || Date.now() - this.lastMessageMs > (this.o.stallMs ?? 5000);
+    return this.staleness() !== undefined;
+  }
+
+  /**
+   * Why the book is stale now, undefined when it is fresh: the socket is down, no message for longer than `stallMs`
+   * (`silentMs` says how long), a gap being resynced (`gap`: the last detection's bounds), or not synced yet
+   * (`syncing`: before the first snapshot, after a reconnect or a stall).
+   */
+  staleness(): BookStaleness | undefined {
+    if (!this.connected) return { cause: 'disconnected' };
+    const silentMs = Date.now() - this.lastMessageMs;
+    if (silentMs > (this.o.stallMs ?? 5000)) return { cause: 'stall', silentMs };
+    if (this.book.live) return undefined;
+    return this.lastGap === undefined ? { cause: 'syncing' } : { cause: 'gap', ...this.lastGap };
   }
 
   start(): void {
@@ -124,6 +146,7 @@ export class BinanceMarketStream {
 
   private markStale(cause: StaleCause, pu: number | undefined): void {
     const afterU = this.lastAppliedU;
+    this.lastGap = cause === 'gap' ? { afterU, pu } : undefined;
     this.waitingSnapshot = undefined;
     this.book.invalidate();
     this.lastAppliedU = undefined;
@@ -188,6 +211,7 @@ export class BinanceMarketStream {
     switch (outcome) {
       case 'live':
         this.stats.resyncs += 1;
+        this.lastGap = undefined;
         this.lastAppliedU = this.book.lastAppliedU;
         this.o.handlers?.onResync?.(snap.lastUpdateId);
         return;

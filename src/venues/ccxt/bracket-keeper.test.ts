@@ -20,7 +20,7 @@ function scripted(refuse: Set<string> = new Set()) {
     place: async (spec) => {
       placed.push(spec);
       if (refuse.has(spec.clientId)) {
-        keeper.route({ type: 'OrderRejected', clientId: spec.clientId, code: 'PRICE_OUT_OF_BOUNDS', reason: 'would trigger', ...at });
+        keeper.route({ type: 'OrderRejected', clientId: spec.clientId, code: 'INSUFFICIENT_MARGIN', reason: 'margin is insufficient', ...at });
         return false;
       }
       if (!keeper.route({ type: 'OrderAccepted', clientId: spec.clientId, venueOrderId: `v-${spec.clientId}`, ...at })) delivered.push({ type: 'OrderAccepted', clientId: spec.clientId, venueOrderId: 'v', ...at });

@@ -1,79 +1,40 @@
 // Emulated brackets and OCO for venues without them (Binance USD-M): from the entry's first fill a reduce-only stop
-// and take-profit rest on the venue, sized to the position they protect, replaced (new one first, then the old one
-// cancelled) on partial fills, scale-ins and moves, and cancelled once the position is flat. Must never leave a
-// protected position without its stop on purpose, and never send anything itself: it drives its host's calls.
-import type { Lots } from '../../core/grid.js';
+// and take-profit rest on the venue (priced from that fill when the bracket asks), sized to the position they
+// protect, replaced (new one first, then the old one cancelled) on partial fills, scale-ins and moves, and cancelled
+// once the position is flat. Must never leave a protected position without its stop on purpose, and never send
+// anything itself: it drives its host's calls.
 import type { OrderSpec } from '../../domain/order.js';
 import type { BracketSpec, VenueCommand, VenueEvent } from '../venue.js';
+import { keyOf, newGroup, type BracketHost, type Group, type LegRef } from './bracket-keeper-legs.js';
+import { exitsFromFillProblem } from './bracket-keeper-prices.js';
+import { ExitSync } from './bracket-keeper-sync.js';
 
-/** What the keeper needs from the venue adapter: place and cancel real orders, and talk to the session. */
-export interface BracketHost {
-  /** Places the order; resolves true when it is accepted and working. Its events come back through `route`. */
-  place(spec: OrderSpec): Promise<boolean>;
-  cancel(venueClientId: string): Promise<void>;
-  /** Delivers an event to the session's sink. */
-  deliver(event: VenueEvent): void;
-  /** Runs `task` after the adapter's queued commands (serially with them). */
-  schedule(task: () => Promise<void>): void;
-  /** Why the venue refuses this order before sending; undefined when it can take it. */
-  refusal(spec: OrderSpec): string | undefined;
-  nowMs(): number;
-}
-
-type Role = 'stop-loss' | 'take-profit';
-
-/** One protective exit as the session sees it (its own client id), and the venue order that currently plays it. */
-interface Leg {
-  readonly role: Role;
-  template: OrderSpec;
-  generation: number;
-  live: { readonly venueId: string; readonly spec: OrderSpec; filledLots: number } | undefined;
-  accepted: boolean;
-  /** Its venue order filled completely: the exit did its job and is not placed again. */
-  finished: boolean;
-  reportedQty: number;
-  /** The session cancelled it: no longer kept. */
-  withdrawn: boolean;
-  /** The venue refused this exact shape; not retried until the position or the prices change. */
-  refusedShape: string | undefined;
-}
-
-/** The protection of one position (instrument and leg): the entries feeding it, its size and its exits. */
-interface Group {
-  readonly key: string;
-  readonly entryAction: OrderSpec['action'];
-  readonly workingEntries: Set<string>;
-  positionLots: number;
-  sawFill: boolean;
-  legs: Leg[];
-  closed: boolean;
-  /** A scale-in bracket whose exits take over at its entry's first fill. */
-  successor: Group | undefined;
-}
+export type { BracketHost } from './bracket-keeper-legs.js';
 
 /** Client ids get `.N` appended for replacements: bases are limited so the result fits the venue's 36 characters. */
 export const MAX_BRACKET_BASE_ID = 32;
 const STOP_TYPES = new Set<OrderSpec['type']>(['stop-market', 'stop-limit', 'trailing-stop']);
 const TP_TYPES = new Set<OrderSpec['type']>(['limit', 'take-profit-market', 'take-profit-limit']);
 
-const keyOf = (o: OrderSpec): string => `${o.instrument}|${o.positionSide ?? 'net'}`;
-const shapeOf = (o: OrderSpec): string => JSON.stringify({ ...o, clientId: '' });
-
 export class BracketKeeper {
   private readonly groups = new Map<string, Group>();
   private readonly byEntry = new Map<string, Group>();
-  private readonly legByVenueId = new Map<string, { group: Group; leg: Leg }>();
-  private readonly legByBase = new Map<string, { group: Group; leg: Leg }>();
+  private readonly legByVenueId = new Map<string, LegRef>();
+  private readonly legByBase = new Map<string, LegRef>();
   /** Venue orders being retired (replaced or closed): their cancel events are ours, not the session's. */
   private readonly retiring = new Set<string>();
   private readonly ocoPeers = new Map<string, readonly string[]>();
+  private readonly sync: ExitSync;
 
-  constructor(private readonly host: BracketHost) {}
+  constructor(private readonly host: BracketHost) {
+    this.sync = new ExitSync(host, { legByVenueId: this.legByVenueId, legByBase: this.legByBase, retiring: this.retiring });
+  }
 
   /** Why this bracket cannot be kept; undefined when it can. The exits must close what the entry opens. */
   problem(b: BracketSpec): string | undefined {
     const exits = b.takeProfit === undefined ? [b.stopLoss] : [b.stopLoss, b.takeProfit];
-    if (b.exitsFromFill !== undefined) return 'exits priced from the fill are not placed by this venue: send ModifyOrder on the exits after the entry fills';
+    const fromFill = exitsFromFillProblem(b);
+    if (fromFill !== undefined) return fromFill;
     if (!STOP_TYPES.has(b.stopLoss.type)) return `a bracket stop must be stop-market, stop-limit or trailing-stop, not ${b.stopLoss.type}`;
     if (b.takeProfit !== undefined && !TP_TYPES.has(b.takeProfit.type)) return `a bracket take-profit must be limit or take-profit, not ${b.takeProfit.type}`;
     for (const x of exits) {
@@ -89,20 +50,8 @@ export class BracketKeeper {
 
   /** Registers the bracket (checked with `problem`) and places its entry; exits follow the entry's fills. */
   async submitBracket(b: BracketSpec): Promise<void> {
-    const leg = (x: OrderSpec, role: Role): Leg => ({
-      role,
-      template: { ...x, effect: 'reduce-only' },
-      generation: 0,
-      live: undefined,
-      accepted: false,
-      finished: false,
-      reportedQty: x.qtyLots,
-      withdrawn: false,
-      refusedShape: undefined,
-    });
-    const legs = b.takeProfit === undefined ? [leg(b.stopLoss, 'stop-loss')] : [leg(b.stopLoss, 'stop-loss'), leg(b.takeProfit, 'take-profit')];
-    const group: Group = { key: keyOf(b.entry), entryAction: b.entry.action, workingEntries: new Set([b.entry.clientId]), positionLots: 0, sawFill: false, legs, closed: false, successor: undefined };
-    for (const l of legs) this.legByBase.set(l.template.clientId, { group, leg: l });
+    const group = newGroup(b);
+    for (const l of group.legs) this.legByBase.set(l.template.clientId, { group, leg: l });
     const current = this.groups.get(group.key);
     if (current !== undefined && !current.closed && current.entryAction === group.entryAction) current.successor = group;
     else this.groups.set(group.key, group);
@@ -127,20 +76,35 @@ export class BracketKeeper {
     const hit = this.legByBase.get(clientId);
     if (hit === undefined) return;
     hit.leg.withdrawn = true;
-    await this.retire(hit.group, hit.leg, 'cancelled on request');
+    await this.sync.retire(hit.group, hit.leg, 'cancelled on request');
   }
 
-  /** The session moves an exit (e.g. the stop to breakeven): its prices change; its size always follows the position. */
+  /**
+   * The session moves an exit (e.g. the stop to breakeven, or to the price its entry's fill gives): its prices
+   * change; its size always follows the position. A resting exit is replaced (the new one placed before the old one
+   * is cancelled); one not placed yet takes the prices when it is. The session hears OrderModified once the venue
+   * matches (at once when it already does: the keeper priced it from the fill), or ModifyRejected.
+   */
   modify(command: Extract<VenueCommand, { type: 'ModifyOrder' }>): void {
     const hit = this.legByBase.get(command.clientId);
-    if (hit === undefined) return;
-    const t = hit.leg.template;
+    const { leg, group } = hit ?? {};
+    if (leg === undefined || group === undefined || leg.withdrawn || leg.finished || group.closed) {
+      const ts = this.host.nowMs();
+      this.host.deliver({ type: 'ModifyRejected', clientId: command.clientId, code: 'UNKNOWN_ORDER', reason: `no working exit ${command.clientId} (filled, cancelled or flat)`, tsVenue: ts, tsLocal: ts });
+      return;
+    }
+    const t = leg.template;
     const next = { ...t } as Record<string, unknown>;
     if (command.triggerTicks !== undefined && 'triggerTicks' in t) next['triggerTicks'] = command.triggerTicks;
     if (command.limitTicks !== undefined && 'limitTicks' in t) next['limitTicks'] = command.limitTicks;
-    hit.leg.template = next as unknown as OrderSpec;
-    hit.leg.refusedShape = undefined;
-    this.host.schedule(() => this.reconcile(hit.group));
+    leg.beforeModify ??= t;
+    leg.template = next as unknown as OrderSpec;
+    leg.refusedShape = undefined;
+    leg.modifyPending = true;
+    this.host.schedule(async () => {
+      await this.sync.reconcile(group);
+      if (leg.modifyPending && leg.accepted && leg.live !== undefined && !leg.finished) this.sync.reportModified(leg);
+    });
   }
 
   /** Before a cancel-all: every kept exit on the instrument is let go, so nothing re-places it. */
@@ -183,6 +147,10 @@ export class BracketKeeper {
             leg.finished = true;
           }
         }
+        leg.deliveredLots += e.lots;
+        // A fill of a venue order being replaced (a modify racing the fill): once the session has the exit's whole
+        // size it sees the exit as filled, so nothing more is told about it and it is not placed again.
+        if (leg.deliveredLots >= leg.reportedQty) leg.finished = true;
         this.host.deliver({ ...e, clientId: base });
         this.reconcileSoon(group);
         return true;
@@ -195,8 +163,17 @@ export class BracketKeeper {
         else this.reconcileSoon(group);
         return true;
       case 'OrderRejected':
-        if (!leg.accepted) this.host.deliver({ ...e, clientId: base, reason: `the ${leg.role} could not rest on the venue: ${e.reason}` });
-        else this.host.deliver({ type: 'ModifyRejected', clientId: base, code: e.code, reason: `the resized ${leg.role} was refused; the previous one still rests: ${e.reason}`, ...stamp });
+        // A stop the venue refuses as already crossed (Binance -2021 "would immediately trigger") has done its job:
+        // the position is closed at market in its name instead of being left without a stop (reconcile).
+        if (leg.role === 'stop-loss' && e.code === 'PRICE_OUT_OF_BOUNDS' && group.positionLots > 0 && !leg.crossed) {
+          leg.crossed = true;
+          return true;
+        }
+        if (!leg.accepted) {
+          // The session now holds this exit as rejected (terminal): it is never placed or reported again.
+          leg.finished = true;
+          this.host.deliver({ ...e, clientId: base, reason: `the ${leg.role} could not rest on the venue: ${e.reason}` });
+        } else this.host.deliver({ type: 'ModifyRejected', clientId: base, code: e.code, reason: `the resized ${leg.role} was refused; the previous one still rests: ${e.reason}`, ...stamp });
         return true;
       case 'CancelRejected':
         // The order is gone or filled already; its fills arrive on their own, and the next pass sees the truth.
@@ -225,6 +202,7 @@ export class BracketKeeper {
       switch (e.type) {
         case 'OrderFilled': {
           const group = this.adopt(entryOf);
+          if (entryOf.fromFill !== undefined && !entryOf.priced) this.sync.priceFromFill(entryOf, entryOf.fromFill, e.priceTicks);
           group.positionLots += e.lots;
           group.sawFill = true;
           this.reconcileSoon(group);
@@ -283,60 +261,6 @@ export class BracketKeeper {
   }
 
   private reconcileSoon(group: Group): void {
-    this.host.schedule(() => this.reconcile(group));
-  }
-
-  /** Makes the venue match the position: one stop (and take-profit) of its size, or none once it is flat. */
-  private async reconcile(group: Group): Promise<void> {
-    if (group.closed) return;
-    if (group.positionLots <= 0) {
-      if (group.sawFill || group.workingEntries.size === 0) {
-        group.closed = true;
-        for (const leg of group.legs) await this.retire(group, leg, group.sawFill ? 'the position is flat (one-cancels-other)' : 'the entry ended without a fill');
-      }
-      return;
-    }
-    // The stop first: it is the one that must never be missing.
-    for (const leg of group.legs) {
-      if (leg.withdrawn || leg.finished || group.closed) continue;
-      const desired: OrderSpec = { ...leg.template, qtyLots: group.positionLots as Lots };
-      const shape = shapeOf(desired);
-      if ((leg.live !== undefined && shapeOf(leg.live.spec) === shape) || leg.refusedShape === shape) continue;
-      leg.generation += 1;
-      const venueId = leg.generation === 1 ? leg.template.clientId : `${leg.template.clientId}.${leg.generation}`;
-      const spec = { ...desired, clientId: venueId };
-      this.legByVenueId.set(venueId, { group, leg });
-      const old = leg.live;
-      // Set before placing, so fills that arrive with the answer are counted against it.
-      leg.live = { venueId, spec, filledLots: 0 };
-      if (!(await this.host.place(spec))) {
-        leg.live = old;
-        leg.refusedShape = shape;
-        continue;
-      }
-      if (old !== undefined) {
-        this.retiring.add(old.venueId);
-        await this.host.cancel(old.venueId);
-      }
-      if (leg.accepted && (leg.reportedQty !== desired.qtyLots || old !== undefined)) {
-        leg.reportedQty = desired.qtyLots;
-        this.host.deliver({ type: 'OrderModified', clientId: leg.template.clientId, order: { ...desired, clientId: leg.template.clientId }, tsVenue: this.host.nowMs(), tsLocal: this.host.nowMs() });
-      }
-    }
-  }
-
-  /** Cancels the exit's venue order and tells the session the exit is over. */
-  private async retire(group: Group, leg: Leg, reason: string): Promise<void> {
-    const live = leg.live;
-    leg.live = undefined;
-    if (live !== undefined) {
-      this.retiring.add(live.venueId);
-      await this.host.cancel(live.venueId);
-    }
-    const base = leg.template.clientId;
-    if (this.legByBase.get(base)?.group === group) {
-      this.legByBase.delete(base);
-      if (!leg.finished) this.host.deliver({ type: 'OrderCancelled', clientId: base, reason, tsVenue: this.host.nowMs(), tsLocal: this.host.nowMs() });
-    }
+    this.host.schedule(() => this.sync.reconcile(group));
   }
 }

@@ -1,10 +1,11 @@
 // Connects a CcxtVenue on Binance USD-M to its user data stream: order events become trades the venue reports at
-// once (or REST read-backs), account events go to the session, and every stream gap triggers the venue's REST
-// resync. Glue only; must never emit venue events itself nor turn a trade it cannot parse exactly into a fill.
+// once (or REST read-backs), algo-order events its trigger and final states, account events go to the session, and
+// every stream gap triggers the venue's REST resync. Glue only; must never emit venue events itself nor turn a trade
+// it cannot parse exactly into a fill.
 import { countFromText, type Grid, type Lots, type Ticks } from '../../core/grid.js';
 import { moneyFromText, type Money } from '../../core/money.js';
 import type { Liquidity } from '../../domain/fees.js';
-import { BinanceUserStream, ccxtListenKeys, type ResyncReason, type StreamOrderUpdate } from './binance-user-stream.js';
+import { BinanceUserStream, ccxtListenKeys, type ResyncReason, type StreamAlgoUpdate, type StreamOrderUpdate } from './binance-user-stream.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
 
 /** A pushed trade in our units: the venue trade id, exact lots and ticks, the fee in the settle asset. */
@@ -27,6 +28,7 @@ export interface StreamGrids {
 /** What the link drives on the venue. */
 export interface StreamTarget {
   ingest(clientId: string, venueOrderId: string, trade: StreamTrade | undefined): Promise<void>;
+  algoUpdate(update: StreamAlgoUpdate): Promise<void>;
   resync(reason: ResyncReason): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ export function linkUserStream(target: StreamTarget, o: CcxtVenueOptions): Binan
       onOrderUpdate: (u) => {
         // NEW only acknowledges what the REST answer to the order already told.
         if (u.execution !== 'NEW') void target.ingest(u.clientId, u.venueOrderId, streamTrade(u, grids.get(u.symbol)));
+      },
+      // A conditional order's own lifecycle (trigger, cancel, expiry, rejection); its fills come as its child's trades.
+      onAlgoUpdate: (u) => {
+        if (grids.has(u.symbol)) void target.algoUpdate(u);
       },
       onAccountUpdate: (update) => o.onAccount?.({ kind: 'stream', update }),
       onResync: (reason) => void target.resync(reason),

@@ -28,8 +28,8 @@ export interface InstrumentSettings {
 }
 
 /**
- * The port's snapshot plus each instrument's settings. `marginMode` is the first instrument's as the venue reports
- * it, the configured one only where the venue does not say.
+ * The port's snapshot plus each instrument's settings as the account reports them (pre-flight compares these).
+ * `marginMode` is the first instrument's as the venue reports it, the configured one only where the venue does not say.
  */
 export interface CcxtVenueSnapshot extends VenueSnapshot {
   readonly settings: readonly InstrumentSettings[];
@@ -70,7 +70,7 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     }
     const settings = src.profile.ccxtId === 'binanceusdm'
       ? await binanceSettings(ex, src.instruments)
-      : src.instruments.map((s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode, leverage: found.get(s.id)?.leverage }));
+      : await Promise.all(src.instruments.map(async (s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode ?? (await askedMarginMode(ex, s)), leverage: found.get(s.id)?.leverage })));
     const openOrders: VenueOpenOrder[] = [];
     const conditional = src.profile.queryParams('stop-market');
     for (const spec of src.instruments) {
@@ -89,6 +89,21 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: settings[0]?.marginMode ?? src.marginMode, settings };
   } catch (e) {
     throw failure(e);
+  }
+}
+
+/**
+ * The symbol's margin mode from ccxt's fetchMarginMode, for a flat symbol whose positions say nothing; undefined
+ * where ccxt cannot ask the venue or the venue does not answer (pre-flight then cannot check it).
+ */
+async function askedMarginMode(ex: Exchange, spec: InstrumentSpec): Promise<MarginMode | undefined> {
+  if (ex.has['fetchMarginMode'] !== true) return undefined;
+  try {
+    const m = (await ex.fetchMarginMode(spec.ccxtSymbol)).marginMode;
+    return m === 'isolated' || m === 'cross' ? m : undefined;
+  } catch {
+    // Some venues report the mode only with a position: unknown here, and pre-flight cannot compare it.
+    return undefined;
   }
 }
 
