@@ -1,7 +1,9 @@
-// Average directional index with +DI and -DI (Wilder), streaming and batch. Matches TA-Lib TA_ADX, TA_PLUS_DI and
-// TA_MINUS_DI bit for bit. Must never allocate per update.
+// Average directional index with +DI and -DI (Wilder), streaming and batch. Agrees with TA-Lib TA_ADX, TA_PLUS_DI
+// and TA_MINUS_DI to a few units in the last place (the smoothing multiplies where TA-Lib divides). Must never
+// allocate per update.
 import { barColumnsLength, requireBatchBuffers, requireInteger, type BarColumns, type BarIndicator, type BarInput } from './indicator.js';
 import { trueRange } from './true-range.js';
+import { wilderDecay } from './wilder-smoothing.js';
 
 /** TA-Lib treats |v| < 1e-14 as zero here (TA_IS_ZERO, TA_EPSILON in ta_utility.h). */
 const TA_EPSILON = 1e-14;
@@ -14,11 +16,14 @@ const TA_EPSILON = 1e-14;
  * (else 0), -DM likewise; DM and TR are summed over the first N - 1 changes, then smoothed as s = s - s/N + v;
  * DI = 100 * DM / TR (0 when TR is 0); DX = 100 * |+DI - -DI| / (+DI + -DI); ADX starts as the mean of the first
  * N DX values, then ADX = (ADX * (N - 1) + DX) / N. A step with no range keeps the previous ADX, as TA-Lib does.
+ * Both smoothings run as s * ((N - 1) / N) + v and ADX * ((N - 1) / N) + DX * (1 / N) (see `wilderDecay`).
  */
 export class Adx implements BarIndicator {
   readonly outputNames = ['adx', 'plusDI', 'minusDI'] as const;
   readonly lookback: number;
   private readonly period: number;
+  private readonly alpha: number;
+  private readonly decay: number;
   private prevHigh = 0;
   private prevLow = 0;
   private prevClose = 0;
@@ -38,6 +43,8 @@ export class Adx implements BarIndicator {
   constructor(period: number) {
     this.period = requireInteger('ADX period', period, 2);
     this.lookback = 2 * period - 1;
+    this.alpha = 1 / period;
+    this.decay = wilderDecay(period);
   }
 
   get count(): number {
@@ -112,11 +119,12 @@ export class Adx implements BarIndicator {
       this.tr += tr;
       return;
     }
-    this.minusDM -= this.minusDM / p;
-    this.plusDM -= this.plusDM / p;
+    const decay = this.decay;
+    this.minusDM *= decay;
+    this.plusDM *= decay;
     if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
     else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
-    this.tr = this.tr - this.tr / p + tr;
+    this.tr = this.tr * decay + tr;
     // A flag and a plain number, not `number | undefined`: V8 would box every DX into a HeapNumber.
     let dx = 0;
     let hasDx = false;
@@ -140,7 +148,7 @@ export class Adx implements BarIndicator {
       if (hasDx) this.sumDX += dx;
       this.adx = this.sumDX / p;
     } else if (hasDx) {
-      this.adx = (this.adx * (p - 1) + dx) / p;
+      this.adx = this.adx * decay + dx * this.alpha;
     }
   }
 

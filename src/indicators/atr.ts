@@ -1,12 +1,15 @@
-// Average true range (Wilder), streaming and batch, in TA-Lib's seeding or TradingView's. Matches TA-Lib TA_ATR
-// bit for bit in the default variant. Must never allocate per update.
+// Average true range (Wilder), streaming and batch, in TA-Lib's seeding or TradingView's. Agrees with TA-Lib TA_ATR
+// to a few units in the last place (the smoothing multiplies by 1/N where TA-Lib divides). Must never allocate
+// per update.
 import { barColumnsLength, requireBatchBuffers, requireInteger, type BarColumns, type BarIndicator, type BarInput } from './indicator.js';
 import { trueRange } from './true-range.js';
+import { wilderDecay } from './wilder-smoothing.js';
 
 /**
  * Which published definition to follow where they differ:
  * - 'talib' (default): TA-Lib ta_ATR.c. The first bar has no true range; the seed is the plain mean of the true
- *   ranges of bars 2..N+1; then atr = (atr * (N - 1) + tr) / N. Lookback N.
+ *   ranges of bars 2..N+1; then atr = (atr * (N - 1) + tr) / N, computed as atr * ((N - 1) / N) + tr * (1 / N)
+ *   (see `wilderDecay`). Lookback N.
  * - 'tradingview': Pine's ta.atr = ta.rma(ta.tr(true), N). The first bar's true range is high - low, so the
  *   seed is the mean of bars 1..N and the first value comes one bar earlier (lookback N - 1); then
  *   rma = (1/N) * tr + (1 - 1/N) * rma (https://www.tradingview.com/pine-script-reference/v5/#fun_ta.atr).
@@ -26,8 +29,7 @@ export class Atr implements BarIndicator {
   private readonly period: number;
   private readonly tradingView: boolean;
   private readonly alpha: number;
-  private readonly oneMinusAlpha: number;
-  private readonly keep: number;
+  private readonly decay: number;
   private prevClose = 0;
   private acc = 0;
   private current = 0;
@@ -41,8 +43,7 @@ export class Atr implements BarIndicator {
     this.tradingView = variant === 'tradingview';
     this.lookback = this.tradingView ? period - 1 : period;
     this.alpha = 1 / period;
-    this.oneMinusAlpha = 1 - this.alpha;
-    this.keep = period - 1;
+    this.decay = atrDecay(period, variant);
   }
 
   get count(): number {
@@ -74,8 +75,8 @@ export class Atr implements BarIndicator {
     if (n <= this.lookback + 1) return this.warmUp(n, high, low, close);
     const tr = trueRange(high, low, this.prevClose);
     this.prevClose = close;
-    // The same operation order as the batch loop and TA-Lib, so the bits agree.
-    this.current = this.tradingView ? this.alpha * tr + this.oneMinusAlpha * this.current : (this.current * this.keep + tr) / this.period;
+    // The same operations as the batch loop, so the bits agree.
+    this.current = this.current * this.decay + tr * this.alpha;
     return this.current;
   }
 
@@ -133,16 +134,8 @@ export function atrBatch(bars: BarColumns, period: number, out: Float64Array, va
   for (let i = start; i <= lookback; i++) acc += i === 0 ? high[0]! - low[0]! : trueRange(high[i]!, low[i]!, close[i - 1]!);
   let atr = acc / period;
   out[lookback] = atr;
-  if (tradingView) {
-    const alpha = 1 / period;
-    const oneMinusAlpha = 1 - alpha;
-    for (let i = lookback + 1; i < n; i++) {
-      atr = alpha * trueRange(high[i]!, low[i]!, close[i - 1]!) + oneMinusAlpha * atr;
-      out[i] = atr;
-    }
-    return;
-  }
-  const keep = period - 1;
+  const alpha = 1 / period;
+  const decay = atrDecay(period, variant);
   for (let i = lookback + 1; i < n; i++) {
     let tr = high[i]! - low[i]!;
     const pc = close[i - 1]!;
@@ -150,7 +143,15 @@ export function atrBatch(bars: BarColumns, period: number, out: Float64Array, va
     if (up > tr) tr = up;
     const down = Math.abs(pc - low[i]!);
     if (down > tr) tr = down;
-    atr = (atr * keep + tr) / period;
+    atr = atr * decay + tr * alpha;
     out[i] = atr;
   }
+}
+
+/**
+ * The smoothing's decay: (N - 1) / N for TA-Lib (`wilderDecay`), Pine's 1 - 1/N for TradingView
+ * (rma = alpha * x + (1 - alpha) * rma). The two can differ in the last bit.
+ */
+function atrDecay(period: number, variant: AtrVariant): number {
+  return variant === 'tradingview' ? 1 - 1 / period : wilderDecay(period);
 }

@@ -54,6 +54,8 @@ export class Macd implements ScalarIndicator {
   private signalEma = 0;
   private macd = 0;
   private n = 0;
+  /** The input being added, handed to `step` through a field (see `add`). */
+  private input = 0;
   private savedFastSum = 0;
   private savedSlowSum = 0;
   private savedSignalSum = 0;
@@ -103,6 +105,18 @@ export class Macd implements ScalarIndicator {
   }
 
   add(x: number): number | undefined {
+    this.input = x;
+    this.step();
+    return this.n > this.lookback ? this.macd : undefined;
+  }
+
+  /**
+   * One input (in `input`). Too large for V8 to inline into a caller's loop, and a call that is not inlined boxes
+   * every double argument and result into a HeapNumber (two per update, measured), so the input arrives through a
+   * field and nothing is returned; the small `add` around it is inlined.
+   */
+  private step(): void {
+    const x = this.input;
     this.savedFastSum = this.fastSum;
     this.savedSlowSum = this.slowSum;
     this.savedSignalSum = this.signalSum;
@@ -122,7 +136,7 @@ export class Macd implements ScalarIndicator {
       this.slowSum += x;
       if (n === this.slow) this.slowEma = this.slowSum / this.slow;
     }
-    if (n < this.slow) return undefined;
+    if (n < this.slow) return;
     const macd = this.fastEma - this.slowEma;
     this.macd = macd;
     const m = n - this.slow + 1;
@@ -131,10 +145,9 @@ export class Macd implements ScalarIndicator {
       this.signalEma = this.tradingView ? this.kSignal * macd + (1 - this.kSignal) * this.signalEma : (macd - this.signalEma) * this.kSignal + this.signalEma;
     } else {
       this.signalSum += macd;
-      if (m < p) return undefined;
+      if (m < p) return;
       this.signalEma = this.signalSum / p;
     }
-    return macd;
   }
 
   replace(x: number): number | undefined {

@@ -1,6 +1,7 @@
-// Relative strength index with Wilder's smoothing, streaming and batch. Matches TA-Lib TA_RSI bit for bit.
-// Must never allocate per update.
+// Relative strength index with Wilder's smoothing, streaming and batch. Agrees with TA-Lib TA_RSI to a few units
+// in the last place (the smoothing multiplies by 1/N where TA-Lib divides). Must never allocate per update.
 import { requireBatchBuffers, requireInteger, type ScalarIndicator } from './indicator.js';
+import { wilderDecay } from './wilder-smoothing.js';
 
 /** Below this |avgGain + avgLoss| TA-Lib treats the sum as zero and outputs 0 (TA_IS_ZERO, TA_EPSILON 1e-14). */
 const TA_EPSILON = 1e-14;
@@ -9,7 +10,8 @@ const TA_EPSILON = 1e-14;
  * RSI(N) = 100 * avgGain / (avgGain + avgLoss), equal to 100 - 100 / (1 + RS); lookback N (one input more than
  * N because a change needs two prices).
  * Seeding and smoothing (TA-Lib ta_RSI.c, classic Wilder): avgGain and avgLoss start as plain means of the first
- * N changes; then avg = (avg * (N - 1) + change) / N. A window with no movement at all gives 0, as TA-Lib does.
+ * N changes; then avg = (avg * (N - 1) + change) / N, computed as avg * ((N - 1) / N) + change * (1 / N) (see
+ * `wilderDecay`). A window with no movement at all gives 0, as TA-Lib does.
  * TradingView's ta.rsi uses ta.rma, which is the same Wilder smoothing with the same SMA seed, so its values
  * agree up to float rounding (it reports 100 instead of 0 for a window with no movement). Note that
  * technicalindicators rounds RSI to two decimals and some libraries smooth with k = 2 / (N + 1); both differ.
@@ -18,6 +20,9 @@ export class Rsi implements ScalarIndicator {
   readonly outputNames = ['rsi'] as const;
   readonly lookback: number;
   private readonly period: number;
+  /** Half of 1/N: the gain is (|change| + change) times this (see `add`). */
+  private readonly halfAlpha: number;
+  private readonly decay: number;
   private prev = 0;
   private gain = 0;
   private loss = 0;
@@ -31,6 +36,8 @@ export class Rsi implements ScalarIndicator {
   constructor(period: number) {
     this.period = requireInteger('RSI period', period, 2);
     this.lookback = period;
+    this.halfAlpha = 0.5 / period;
+    this.decay = wilderDecay(period);
   }
 
   get count(): number {
@@ -60,13 +67,12 @@ export class Rsi implements ScalarIndicator {
     this.prev = x;
     const p = this.period;
     if (n <= p + 1) return this.warmUp(n, change);
-    // Wilder smoothing in TA-Lib's operation order (multiply, add the change, divide), as in the batch loop.
-    let loss = this.loss * (p - 1);
-    let gain = this.gain * (p - 1);
-    if (change < 0) loss -= change;
-    else gain += change;
-    loss /= p;
-    gain /= p;
+    // Wilder smoothing, the same operations as the batch loop. The gain is (|c| + c) / 2 and the loss (|c| - c) / 2,
+    // exactly max(c, 0) and max(-c, 0) and without a branch: the sign of a price change is a coin flip, and the
+    // mispredicted branch on it cost more than the rest of the step (3x in the batch loop).
+    const size = Math.abs(change);
+    const gain = this.gain * this.decay + (size + change) * this.halfAlpha;
+    const loss = this.loss * this.decay + (size - change) * this.halfAlpha;
     this.loss = loss;
     this.gain = gain;
     const sum = gain + loss;
@@ -132,17 +138,15 @@ export function rsiBatch(input: Float64Array, period: number, out: Float64Array)
   gain /= period;
   let sum = gain + loss;
   out[period] = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
-  const keep = period - 1;
+  const halfAlpha = 0.5 / period;
+  const decay = wilderDecay(period);
   for (let i = period + 1; i < n; i++) {
     const x = input[i]!;
     const change = x - prev;
     prev = x;
-    loss *= keep;
-    gain *= keep;
-    if (change < 0) loss -= change;
-    else gain += change;
-    loss /= period;
-    gain /= period;
+    const size = Math.abs(change);
+    gain = gain * decay + (size + change) * halfAlpha;
+    loss = loss * decay + (size - change) * halfAlpha;
     sum = gain + loss;
     out[i] = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
   }

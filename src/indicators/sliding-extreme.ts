@@ -1,5 +1,6 @@
 // The highest (or lowest) of the last N values in amortised O(1) per value, with a one-step undo so indicators
-// can revise the open bar. A monotonic deque in preallocated rings; must never allocate after construction.
+// can revise the open bar. A monotonic deque in preallocated rings; must never allocate after construction, and
+// never takes or returns a double through a call (see pushAt).
 
 /**
  * Sliding-window maximum or minimum over the last `period` pushed values (a monotonic deque: each value enters
@@ -25,6 +26,8 @@ export class SlidingExtreme {
   private savedSlot = 0;
   private savedAt = 0;
   private savedValue = 0;
+  private current = 0;
+  private savedCurrent = 0;
 
   /** `period` >= 1 values in the window; `kind` 'max' for the highest, 'min' for the lowest. */
   constructor(period: number, kind: 'max' | 'min') {
@@ -36,17 +39,22 @@ export class SlidingExtreme {
 
   /** The extreme of the last `period` values pushed (of all of them while fewer were pushed); 0 before any push. */
   get value(): number {
-    // Negation is exact, so the minimum comes back as the very value that was pushed.
-    return this.size > 0 ? this.sign * this.values[this.head]! : 0;
+    return this.current;
   }
 
-  /** Adds `x` as the newest value; the value pushed `period` pushes ago leaves the window. */
-  push(x: number): void {
+  /**
+   * Adds `source[index]` as the newest value; the value pushed `period` pushes ago leaves the window. The value
+   * comes by slot, not as an argument: when V8 does not inline this call into a caller's loop, a double argument
+   * would be boxed into a new HeapNumber on every bar, while a typed array and an index pass as they are.
+   */
+  pushAt(source: Float64Array, index: number): void {
+    const x = source[index]!;
     const cap = this.period;
     let head = this.head;
     let size = this.size;
     this.savedHead = head;
     this.savedSize = size;
+    this.savedCurrent = this.current;
     const t = ++this.pushes;
     if (size > 0 && this.at[head]! <= t - cap) {
       head = head + 1 === cap ? 0 : head + 1;
@@ -71,6 +79,8 @@ export class SlidingExtreme {
     values[slot] = v;
     this.head = head;
     this.size = size + 1;
+    // Negation is exact, so the minimum comes back as the very value that was pushed.
+    this.current = this.sign * values[head]!;
   }
 
   /** Undoes the last push exactly (call at most once after each push). */
@@ -79,6 +89,7 @@ export class SlidingExtreme {
     this.size = this.savedSize;
     this.at[this.savedSlot] = this.savedAt;
     this.values[this.savedSlot] = this.savedValue;
+    this.current = this.savedCurrent;
     this.pushes--;
   }
 
@@ -86,5 +97,6 @@ export class SlidingExtreme {
     this.head = 0;
     this.size = 0;
     this.pushes = 0;
+    this.current = 0;
   }
 }

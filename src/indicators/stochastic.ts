@@ -2,7 +2,7 @@
 // per bar. Matches TA-Lib bit for bit with SMA smoothing. Must never allocate per update.
 import { barColumnsLength, requireBatchBuffers, requireInteger, type BarColumns, type BarIndicator, type BarInput } from './indicator.js';
 import { SlidingExtreme } from './sliding-extreme.js';
-import { Sma, smaBatch } from './sma.js';
+import { smaBatch } from './sma.js';
 
 /**
  * The two published forms, both with SMA smoothing (TA-Lib's default MA type):
@@ -31,10 +31,17 @@ function validate(o: StochasticOptions): { readonly kPeriod: number; readonly kS
   return { kPeriod, kSmoothing, dPeriod };
 }
 
+/** Slots of the stochastic's bar buffer: the bar's prices. */
+const HIGH = 0;
+const LOW = 1;
+const CLOSE = 2;
+
 /**
  * Stochastic %K and %D in percent (0..100); outputs ['k', 'd']. The window's highest high and lowest low come
  * from monotonic deques (`SlidingExtreme`), so a bar costs amortised O(1) whatever the %K period; the extremes
- * are the bars' own values, so the result equals TA-Lib's window scan bit for bit.
+ * are the bars' own values, so the result equals TA-Lib's window scan bit for bit. The two SMA stages (slow %K
+ * and %D) run inline on two small rings with `Sma`'s arithmetic; the fast form is the slow form with a %K
+ * smoothing of 1, which gives the raw %K unchanged (x / 1 = x, and the running total returns to exactly 0).
  */
 export class Stochastic implements BarIndicator {
   readonly outputNames = ['k', 'd'] as const;
@@ -42,24 +49,40 @@ export class Stochastic implements BarIndicator {
   private readonly kPeriod: number;
   private readonly highest: SlidingExtreme;
   private readonly lowest: SlidingExtreme;
-  /** Smooths raw %K into slow %K; absent for the fast form, whose %K is the raw %K. */
-  private readonly kSma: Sma | undefined;
-  private readonly dSma: Sma;
+  /** The bar being added, passed to the deques by slot (see `update`). */
+  private readonly bar = new Float64Array(3);
+  /** Raw %K values of the %K smoothing window and %K values of the %D window (rings). */
+  private readonly kWindow: Float64Array;
+  private readonly dWindow: Float64Array;
+  /** Input count at which the smoothed %K, and then %D, first exist. */
+  private readonly kFrom: number;
+  private readonly dFrom: number;
   private n = 0;
   private k = 0;
+  private d = 0;
+  private kHead = 0;
+  private kTotal = 0;
+  private dHead = 0;
+  private dTotal = 0;
   private savedK = 0;
-  private inHigh = 0;
-  private inLow = 0;
-  private inClose = 0;
+  private savedD = 0;
+  private savedKHead = 0;
+  private savedKTotal = 0;
+  private savedKSlot = 0;
+  private savedDHead = 0;
+  private savedDTotal = 0;
+  private savedDSlot = 0;
 
   constructor(options: StochasticOptions) {
     const { kPeriod, kSmoothing, dPeriod } = validate(options);
     this.kPeriod = kPeriod;
     this.highest = new SlidingExtreme(kPeriod, 'max');
     this.lowest = new SlidingExtreme(kPeriod, 'min');
-    this.kSma = options.kind === 'slow' ? new Sma(kSmoothing) : undefined;
-    this.dSma = new Sma(dPeriod);
-    this.lookback = kPeriod - 1 + (kSmoothing - 1) + (dPeriod - 1);
+    this.kWindow = new Float64Array(kSmoothing);
+    this.dWindow = new Float64Array(dPeriod);
+    this.kFrom = kPeriod + kSmoothing - 1;
+    this.dFrom = this.kFrom + dPeriod - 1;
+    this.lookback = this.dFrom - 1;
   }
 
   get count(): number {
@@ -77,7 +100,7 @@ export class Stochastic implements BarIndicator {
   }
   output(index: number): number | undefined {
     if (this.n <= this.lookback) return undefined;
-    return index === 0 ? this.k : index === 1 ? this.dSma.value : undefined;
+    return index === 0 ? this.k : index === 1 ? this.d : undefined;
   }
 
   add(bar: BarInput): number | undefined {
@@ -86,11 +109,11 @@ export class Stochastic implements BarIndicator {
 
   /** `add` for a bar given as numbers (high, low, close in price units): the allocation-free hot-loop entry. */
   addHLC(high: number, low: number, close: number): number | undefined {
-    this.savedK = this.k;
     this.n++;
-    this.inHigh = high;
-    this.inLow = low;
-    this.inClose = close;
+    const bar = this.bar;
+    bar[HIGH] = high;
+    bar[LOW] = low;
+    bar[CLOSE] = close;
     this.update(false);
     return this.n > this.lookback ? this.k : undefined;
   }
@@ -102,46 +125,97 @@ export class Stochastic implements BarIndicator {
   /** `replace` for a bar given as numbers. */
   replaceHLC(high: number, low: number, close: number): number | undefined {
     if (this.n === 0) return this.addHLC(high, low, close);
-    this.highest.undo();
-    this.lowest.undo();
-    this.k = this.savedK;
-    this.inHigh = high;
-    this.inLow = low;
-    this.inClose = close;
+    const bar = this.bar;
+    bar[HIGH] = high;
+    bar[LOW] = low;
+    bar[CLOSE] = close;
     this.update(true);
     return this.n > this.lookback ? this.k : undefined;
   }
 
   /**
-   * Feeds the bar in inHigh/inLow/inClose; `revise` passes it down as a replace so the smoothing stages undo
-   * their last input too. The bar arrives through fields and nothing is returned: this step is too large for V8
-   * to inline into a caller's loop, and a call that is not inlined boxes every double argument and result into
-   * a HeapNumber. The stages are read through isStable / stableValue for the same reason.
+   * Feeds the bar in `this.bar`; `revise` first takes back what the last call did. No double crosses a call here:
+   * the bar goes to the deques by slot, their extremes come back through fields, and the raw %K formula and both
+   * SMA stages are written out (with SMA stages as objects, their calls cost a third of the step, and when V8 left
+   * one out of line it boxed a double per bar). TA-Lib's SMA order: add the new value, divide, subtract the oldest.
    */
   private update(revise: boolean): void {
-    this.highest.push(this.inHigh);
-    this.lowest.push(this.inLow);
-    if (this.n < this.kPeriod) return;
-    let k = rawStochasticK(this.inClose, this.lowest.value, this.highest.value);
-    const kSma = this.kSma;
-    if (kSma !== undefined) {
-      if (revise) kSma.replace(k);
-      else kSma.add(k);
-      if (!kSma.isStable) return;
-      k = kSma.stableValue;
+    const bar = this.bar;
+    const highest = this.highest;
+    const lowest = this.lowest;
+    if (revise) {
+      highest.undo();
+      lowest.undo();
+      this.k = this.savedK;
+      this.d = this.savedD;
+    } else {
+      this.savedK = this.k;
+      this.savedD = this.d;
     }
-    this.k = k;
-    if (revise) this.dSma.replace(k);
-    else this.dSma.add(k);
+    highest.pushAt(bar, HIGH);
+    lowest.pushAt(bar, LOW);
+    const n = this.n;
+    if (n < this.kPeriod) return;
+    // rawStochasticK, in its operation order.
+    const ll = lowest.value;
+    const diff = (highest.value - ll) / 100;
+    const raw = diff !== 0 ? (bar[CLOSE]! - ll) / diff : 0;
+
+    const kw = this.kWindow;
+    if (revise) {
+      this.kHead = this.savedKHead;
+      this.kTotal = this.savedKTotal;
+      kw[this.kHead] = this.savedKSlot;
+    }
+    let head = this.kHead;
+    this.savedKHead = head;
+    this.savedKTotal = this.kTotal;
+    this.savedKSlot = kw[head]!;
+    kw[head] = raw;
+    head = head + 1 === kw.length ? 0 : head + 1;
+    this.kHead = head;
+    let total = this.kTotal + raw;
+    if (n >= this.kFrom) {
+      this.k = total / kw.length;
+      total -= kw[head]!;
+    }
+    this.kTotal = total;
+    if (n < this.kFrom) return;
+
+    const k = this.k;
+    const dw = this.dWindow;
+    if (revise) {
+      this.dHead = this.savedDHead;
+      this.dTotal = this.savedDTotal;
+      dw[this.dHead] = this.savedDSlot;
+    }
+    head = this.dHead;
+    this.savedDHead = head;
+    this.savedDTotal = this.dTotal;
+    this.savedDSlot = dw[head]!;
+    dw[head] = k;
+    head = head + 1 === dw.length ? 0 : head + 1;
+    this.dHead = head;
+    total = this.dTotal + k;
+    if (n >= this.dFrom) {
+      this.d = total / dw.length;
+      total -= dw[head]!;
+    }
+    this.dTotal = total;
   }
 
   reset(): void {
     this.highest.reset();
     this.lowest.reset();
+    this.kWindow.fill(0);
+    this.dWindow.fill(0);
     this.n = 0;
     this.k = 0;
-    this.kSma?.reset();
-    this.dSma.reset();
+    this.d = 0;
+    this.kHead = 0;
+    this.kTotal = 0;
+    this.dHead = 0;
+    this.dTotal = 0;
   }
 }
 
@@ -162,8 +236,8 @@ export function stochasticBatch(bars: BarColumns, options: StochasticOptions, kO
   const highest = new SlidingExtreme(kPeriod, 'max');
   const lowest = new SlidingExtreme(kPeriod, 'min');
   for (let i = 0; i < n; i++) {
-    highest.push(high[i]!);
-    lowest.push(low[i]!);
+    highest.pushAt(high, i);
+    lowest.pushAt(low, i);
     if (i >= rawStart) raw[i - rawStart] = rawStochasticK(close[i]!, lowest.value, highest.value);
   }
   kOut.fill(NaN, 0, n);

@@ -2,44 +2,20 @@
 // area and high/low volume nodes. Pure; buckets are integer tick ranges built with the core grid helpers. Must
 // never allocate per bar (only to widen its price range or open a session); POC and value area scan the range.
 import { InputError } from '../core/errors.js';
-import { countFromFloat, countToFloat, gridFromStep, type Grid } from '../core/grid.js';
-import { barColumnsLength, requireBatchBuffers, requireFinite, requireInteger, type BarColumns, type BarIndicator, type BarInput, type BatchOutputs } from './indicator.js';
-import { periodAt, sourcePrice, validateAnchor, type PeriodAnchor, type PriceSource } from './vwap.js';
+import { countFromFloat, countToFloat, type Grid } from '../core/grid.js';
+import { BucketVolumes, MAX_BUCKETS } from './bucket-volumes.js';
+import { barColumnsLength, requireBatchBuffers, type BarColumns, type BarIndicator, type BarInput, type BatchOutputs } from './indicator.js';
+import {
+  resolveProfileConfig,
+  VOLUME_PROFILE_OUTPUTS,
+  type ProfileBucket,
+  type ProfileScope,
+  type VolumeAllocation,
+  type VolumeProfileConfig,
+} from './volume-profile-config.js';
+import { periodAt, sourcePrice } from './vwap.js';
 
-/** Which bars make the profile: those of the current anchor period, or the last `bars` bars. */
-export type ProfileScope = { readonly kind: 'session'; readonly anchor: PeriodAnchor } | { readonly kind: 'window'; readonly bars: number };
-
-/** How a bar's volume is placed: spread evenly over the buckets from its low to its high, or all at one price. */
-export type VolumeAllocation = { readonly kind: 'uniform' } | { readonly kind: 'at-price'; readonly source: PriceSource };
-
-export interface VolumeProfileConfig {
-  /** The instrument's tick size as a decimal string, e.g. "0.1". */
-  readonly tickSize: string;
-  /** Bucket height in ticks (default 1). */
-  readonly bucketTicks?: number;
-  /** Default: the UTC-day session. */
-  readonly scope?: ProfileScope;
-  /** Default: uniform over the bar's range. */
-  readonly allocation?: VolumeAllocation;
-  /** Share of the volume the value area holds, in percent; default 70. */
-  readonly valueAreaPct?: number;
-  /** A high-volume node is a local peak with at least this multiple of the mean bucket volume; default 1.5. */
-  readonly highNodeRatio?: number;
-  /** A low-volume node is a local trough inside the profile with at most this multiple of the mean; default 0.5. */
-  readonly lowNodeRatio?: number;
-}
-
-/** One bucket: prices from `lowPrice` (inclusive) to lowPrice + bucket height (exclusive), and its volume. */
-export interface ProfileBucket {
-  readonly lowPrice: number;
-  readonly volume: number;
-}
-
-/** Output order: point of control, value-area high, value-area low (each a bucket's low price). */
-export const VOLUME_PROFILE_OUTPUTS = ['poc', 'vah', 'val'] as const;
-
-/** Bars spanning more buckets than this are refused: a bad tick or an absurd bar, not a market. */
-const MAX_BUCKETS = 4_000_000;
+export { VOLUME_PROFILE_OUTPUTS, type ProfileBucket, type ProfileScope, type VolumeAllocation, type VolumeProfileConfig } from './volume-profile-config.js';
 
 /**
  * A volume profile as a bar indicator (outputs poc, vah, val, prices of bucket lows). The open (last) bar is
@@ -61,11 +37,8 @@ export class VolumeProfile implements BarIndicator {
   private readonly valueAreaShare: number;
   private readonly highNodeRatio: number;
   private readonly lowNodeRatio: number;
-  // Closed bars: volume and the number of bars contributing per bucket, from bucket index `base`.
-  private vol = new Float64Array(256);
-  private bars = new Int32Array(256);
-  private base = 0;
-  private used = false;
+  /** Closed bars: volume and the number of bars contributing per bucket. */
+  private readonly closed = new BucketVolumes();
   // The window's closed bars (a ring of bars - 1): first bucket, last bucket, volume per bucket.
   private readonly ringLo: Float64Array;
   private readonly ringHi: Float64Array;
@@ -82,6 +55,8 @@ export class VolumeProfile implements BarIndicator {
   private n = 0;
   private cacheAt = -1;
   private readonly cache = new Float64Array(3);
+  /** Slots that hand doubles to other methods: the open bar's volume per bucket, or its low and high price. */
+  private readonly scratch = new Float64Array(2);
   private cacheValid = false;
   private areaAt = -1;
   private pocBucket = 0;
@@ -89,36 +64,37 @@ export class VolumeProfile implements BarIndicator {
   private totalVolume = 0;
   private rangeLo = 0;
   private rangeHi = 0;
-  private touchedLo = Infinity;
-  private touchedHi = -Infinity;
 
   constructor(config: VolumeProfileConfig) {
-    const grid = gridFromStep(config.tickSize);
-    if (grid === undefined) throw new InputError('INVALID_OPTION', 'volume profile tick size', `"${config.tickSize}" is not a positive decimal`, 'give the instrument tick size, e.g. 0.1');
-    this.grid = grid;
-    this.bucketTicks = requireInteger('volume profile bucket (ticks)', config.bucketTicks ?? 1, 1, 1_000_000);
-    this.scope = config.scope ?? { kind: 'session', anchor: { kind: 'utc-day' } };
-    if (this.scope.kind === 'session') validateAnchor('volume profile', this.scope.anchor);
-    const closedBars = this.scope.kind === 'window' ? requireInteger('volume profile window (bars)', this.scope.bars, 1) - 1 : 0;
-    this.ringLo = new Float64Array(closedBars);
-    this.ringHi = new Float64Array(closedBars);
-    this.ringPer = new Float64Array(closedBars);
-    this.allocation = config.allocation ?? { kind: 'uniform' };
-    const pct = config.valueAreaPct ?? 70;
-    if (!(pct > 0 && pct <= 100)) throw new InputError('OUT_OF_RANGE', 'volume profile value area %', `must be above 0 and at most 100, got ${pct}`, 'give a percentage such as 70');
-    this.valueAreaShare = pct / 100;
-    this.highNodeRatio = requireFinite('volume profile high-node ratio', config.highNodeRatio ?? 1.5, 0);
-    this.lowNodeRatio = requireFinite('volume profile low-node ratio', config.lowNodeRatio ?? 0.5, 0);
+    const c = resolveProfileConfig(config);
+    this.grid = c.grid;
+    this.bucketTicks = c.bucketTicks;
+    this.scope = c.scope;
+    this.ringLo = new Float64Array(c.closedBars);
+    this.ringHi = new Float64Array(c.closedBars);
+    this.ringPer = new Float64Array(c.closedBars);
+    this.allocation = c.allocation;
+    this.valueAreaShare = c.valueAreaShare;
+    this.highNodeRatio = c.highNodeRatio;
+    this.lowNodeRatio = c.lowNodeRatio;
   }
+
 
   get count(): number {
     return this.n;
   }
   get isStable(): boolean {
-    return this.output(0) !== undefined;
+    this.refresh();
+    return this.cacheValid;
   }
   get value(): number | undefined {
-    return this.output(0);
+    this.refresh();
+    return this.cacheValid ? this.cache[0] : undefined;
+  }
+  /** The point of control as a plain number, for allocation-free hot loops; meaningful only while isStable. */
+  get stableValue(): number {
+    this.refresh();
+    return this.cache[0]!;
   }
   /** Bucket height as a price (the lossy float of bucketTicks x tick size). */
   get bucketPrice(): number {
@@ -126,24 +102,47 @@ export class VolumeProfile implements BarIndicator {
   }
 
   output(index: number): number | undefined {
-    if (this.cacheAt !== this.n) this.compute();
+    this.refresh();
     if (!this.cacheValid || index < 0 || index > 2) return undefined;
     if (index > 0 && this.areaAt !== this.n) this.computeArea();
     return this.cache[index];
   }
 
   add(bar: BarInput): number | undefined {
+    this.push(bar);
+    return this.cacheValid ? this.cache[0] : undefined;
+  }
+
+  /**
+   * Takes in a new bar and computes the point of control. `add` around it stays under V8's 27-byte limit for
+   * functions it always inlines; a larger `add` was sometimes left out of line (depending on what else the
+   * caller's loop spent the inlining budget on), and then returning its double allocated a HeapNumber per bar.
+   * No call below takes or returns a double, for the same reason.
+   */
+  private push(bar: BarInput): void {
     if (this.n > 0) this.closeOpenBar();
     const t = bar.openTimeMs;
-    if (this.scope.kind === 'session' && (t >= this.endMs || t < this.startMs)) {
-      const period = periodAt(this.scope.anchor, t);
-      this.clearClosed();
-      this.startMs = period?.startMs ?? Infinity;
-      this.endMs = period?.endMs ?? -Infinity;
-    }
+    if (this.scope.kind === 'session' && (t >= this.endMs || t < this.startMs)) this.startSession(bar);
     this.n++;
     this.setOpenBar(bar);
-    return this.value;
+    this.refresh();
+  }
+
+  /**
+   * Empties the profile for the session that holds `bar`. Rare, so kept out of `push`: the per-bar path must stay
+   * small enough for V8 to inline whole into a caller's loop (its budget is 920 bytes of bytecode).
+   */
+  private startSession(bar: BarInput): void {
+    if (this.scope.kind !== 'session') return;
+    const period = periodAt(this.scope.anchor, bar.openTimeMs);
+    this.clearClosed();
+    this.startMs = period?.startMs ?? Infinity;
+    this.endMs = period?.endMs ?? -Infinity;
+  }
+
+  /** Recomputes the point of control once per bar, when first read. */
+  private refresh(): void {
+    if (this.cacheAt !== this.n) this.compute();
   }
 
   replace(bar: BarInput): number | undefined {
@@ -157,8 +156,7 @@ export class VolumeProfile implements BarIndicator {
   }
 
   reset(): void {
-    this.vol.fill(0);
-    this.bars.fill(0);
+    this.closed.reset();
     this.clearClosed();
     this.ringHead = 0;
     this.ringSize = 0;
@@ -213,26 +211,39 @@ export class VolumeProfile implements BarIndicator {
       this.openHi = -1;
       return;
     }
+    // The two prices go to bucketAt by slot: a double argument to a call V8 leaves out of line is boxed.
+    const prices = this.scratch;
     const allocation = this.allocation;
-    const lowPrice = allocation.kind === 'uniform' ? bar.low : sourcePrice(allocation.source, bar.open, bar.high, bar.low, bar.close);
-    const highPrice = allocation.kind === 'uniform' ? bar.high : lowPrice;
+    if (allocation.kind === 'uniform') {
+      prices[0] = bar.low;
+      prices[1] = bar.high;
+    } else {
+      prices[0] = prices[1] = sourcePrice(allocation.source, bar.open, bar.high, bar.low, bar.close);
+    }
     // Sorted, so that a provisional bar with high and low swapped still spreads over its range.
-    const a = this.bucketOf(lowPrice);
-    const b = this.bucketOf(highPrice);
+    const a = this.bucketAt(prices, 0);
+    const b = this.bucketAt(prices, 1);
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
-    if (hi - lo >= MAX_BUCKETS || !(bar.volume >= 0)) {
-      throw new InputError('INVALID_DATA', `volume profile bar at ${bar.openTimeMs}`, `low ${bar.low}, high ${bar.high}, volume ${bar.volume} do not make a bar of at most ${MAX_BUCKETS} buckets`, 'check the bar data and the tick size / bucket size');
-    }
+    if (hi - lo >= MAX_BUCKETS || !(bar.volume >= 0)) this.refuseBar(bar);
     this.openLo = lo;
     this.openHi = hi;
     this.openPer = bar.volume / (hi - lo + 1);
   }
 
-  private bucketOf(price: number): number {
-    const ticks = countFromFloat(price, this.grid, 'floor');
-    if (ticks === undefined) throw new InputError('INVALID_DATA', 'volume profile bar', `price ${price} is not a finite number`, 'drop or fix the malformed bar');
+  private refuseBar(bar: BarInput): never {
+    throw new InputError('INVALID_DATA', `volume profile bar at ${bar.openTimeMs}`, `low ${bar.low}, high ${bar.high}, volume ${bar.volume} do not make a bar of at most ${MAX_BUCKETS} buckets`, 'check the bar data and the tick size / bucket size');
+  }
+
+  /** The bucket of the price in `prices[slot]`. */
+  private bucketAt(prices: Float64Array, slot: number): number {
+    const ticks = countFromFloat(prices[slot]!, this.grid, 'floor');
+    if (ticks === undefined) this.refusePrice(prices, slot);
     return Math.floor(ticks / this.bucketTicks);
+  }
+
+  private refusePrice(prices: Float64Array, slot: number): never {
+    throw new InputError('INVALID_DATA', 'volume profile bar', `price ${prices[slot]} is not a finite number`, 'drop or fix the malformed bar');
   }
 
   private bucketLowPrice(bucket: number): number {
@@ -243,14 +254,14 @@ export class VolumeProfile implements BarIndicator {
   private closeOpenBar(): void {
     if (this.openHi < this.openLo) return;
     if (this.scope.kind === 'session') {
-      this.addClosed(this.openLo, this.openHi, this.openPer, 1);
+      this.closed.add(this.openLo, this.openHi, this.openPerSlot(), 0, 1);
       return;
     }
     const cap = this.ringLo.length;
     if (cap === 0) return;
     if (this.ringSize === cap) {
       const old = this.ringHead;
-      this.addClosed(this.ringLo[old]!, this.ringHi[old]!, -this.ringPer[old]!, -1);
+      this.closed.add(this.ringLo[old]!, this.ringHi[old]!, this.ringPer, old, -1);
       this.ringHead = (old + 1) % cap;
       this.ringSize--;
     }
@@ -259,58 +270,23 @@ export class VolumeProfile implements BarIndicator {
     this.ringHi[slot] = this.openHi;
     this.ringPer[slot] = this.openPer;
     this.ringSize++;
-    this.addClosed(this.openLo, this.openHi, this.openPer, 1);
+    this.closed.add(this.openLo, this.openHi, this.openPerSlot(), 0, 1);
   }
 
-  private addClosed(lo: number, hi: number, per: number, barDelta: number): void {
-    this.ensure(lo, hi);
-    if (lo < this.touchedLo) this.touchedLo = lo;
-    if (hi > this.touchedHi) this.touchedHi = hi;
-    for (let b = lo - this.base; b <= hi - this.base; b++) {
-      const bars = (this.bars[b] = this.bars[b]! + barDelta);
-      // Once no bar contributes, the bucket is exactly empty again, whatever float residue the subtraction left.
-      this.vol[b] = bars === 0 ? 0 : this.vol[b]! + per;
-    }
+  /** The open bar's volume per bucket in slot 0 of a scratch buffer, to hand to `closed.add` by slot. */
+  private openPerSlot(): Float64Array {
+    this.scratch[0] = this.openPer;
+    return this.scratch;
   }
 
   private clearClosed(): void {
-    if (this.used && this.touchedLo <= this.touchedHi) {
-      this.vol.fill(0, this.touchedLo - this.base, this.touchedHi - this.base + 1);
-      this.bars.fill(0, this.touchedLo - this.base, this.touchedHi - this.base + 1);
-    }
-    this.used = false;
-    this.touchedLo = Infinity;
-    this.touchedHi = -Infinity;
+    this.closed.clear();
     this.ringHead = 0;
     this.ringSize = 0;
   }
 
-  private ensure(lo: number, hi: number): void {
-    if (!this.used) {
-      this.base = lo - (this.vol.length >> 2);
-      this.used = true;
-    }
-    if (lo >= this.base && hi < this.base + this.vol.length) return;
-    const newLo = Math.min(lo, this.base);
-    const newHi = Math.max(hi, this.base + this.vol.length - 1);
-    const span = newHi - newLo + 1;
-    if (span > MAX_BUCKETS) {
-      throw new InputError('INVALID_DATA', 'volume profile', `the prices span ${span} buckets, more than ${MAX_BUCKETS}`, 'use a larger bucket (bucketTicks) or a shorter session');
-    }
-    const size = Math.min(MAX_BUCKETS * 2, Math.max(span * 2, this.vol.length * 2));
-    const newBase = newLo - ((size - span) >> 1);
-    const vol = new Float64Array(size);
-    const bars = new Int32Array(size);
-    vol.set(this.vol, this.base - newBase);
-    bars.set(this.bars, this.base - newBase);
-    this.vol = vol;
-    this.bars = bars;
-    this.base = newBase;
-  }
-
   private volumeAt(bucket: number): number {
-    const i = bucket - this.base;
-    const closed = this.used && i >= 0 && i < this.vol.length ? this.vol[i]! : 0;
+    const closed = this.closed.volumeAt(bucket);
     return bucket >= this.openLo && bucket <= this.openHi ? closed + this.openPer : closed;
   }
 
@@ -321,24 +297,10 @@ export class VolumeProfile implements BarIndicator {
   private findRange(): boolean {
     let lo = Infinity;
     let hi = -Infinity;
-    if (this.used) {
-      // Only buckets touched since the last clear can hold volume; scan inward from both ends of that span.
-      const first = this.touchedLo - this.base;
-      const last = this.touchedHi - this.base;
-      let i = first;
-      while (i <= last && !(this.vol[i]! > 0)) i++;
-      let j = last;
-      while (j >= i && !(this.vol[j]! > 0)) j--;
-      if (i <= j) {
-        lo = i + this.base;
-        hi = j + this.base;
-      }
-      // A sliding window leaves empty buckets behind as price moves on; stop rescanning them. A bucket outside
-      // may still count a zero-volume bar, but it only decrements to exactly zero, so nothing is lost.
-      if (this.scope.kind === 'window') {
-        this.touchedLo = i <= j ? lo : Infinity;
-        this.touchedHi = i <= j ? hi : -Infinity;
-      }
+    const closed = this.closed;
+    if (closed.findRange(this.scope.kind === 'window')) {
+      lo = closed.rangeLo;
+      hi = closed.rangeHi;
     }
     if (this.openHi >= this.openLo && this.openPer > 0) {
       lo = Math.min(lo, this.openLo);
@@ -361,9 +323,9 @@ export class VolumeProfile implements BarIndicator {
     if (!this.findRange()) return;
     const lo = this.rangeLo;
     const hi = this.rangeHi;
-    const vol = this.vol;
-    const len = this.used ? vol.length : 0;
-    const base = this.base;
+    const vol = this.closed.vol;
+    const len = this.closed.used ? vol.length : 0;
+    const base = this.closed.base;
     const openLo = this.openLo;
     const openHi = this.openHi;
     const per = this.openPer;

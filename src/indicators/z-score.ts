@@ -39,18 +39,27 @@ export class ZScore implements ScalarIndicator {
 
   add(x: number): number | undefined {
     this.savedCurrent = this.current;
-    return this.update(x, this.sd.add(x));
+    this.sd.add(x);
+    return this.update(x);
   }
 
   replace(x: number): number | undefined {
     if (this.sd.count === 0) return this.add(x);
     this.current = this.savedCurrent;
-    return this.update(x, this.sd.replace(x));
+    this.sd.replace(x);
+    return this.update(x);
   }
 
-  private update(x: number, sd: number | undefined): number | undefined {
-    if (sd === undefined) return undefined;
-    this.current = sd === 0 ? 0 : (x - this.sd.output(1)!) / sd;
+  /**
+   * z of `x` once the window is full. Reads the deviation and mean as plain numbers (stableValue, stableMean):
+   * passing the `number | undefined` results along, as this did before, boxed two doubles per update whenever V8
+   * kept one of these small calls out of line.
+   */
+  private update(x: number): number | undefined {
+    const sd = this.sd;
+    if (!sd.isStable) return undefined;
+    const dev = sd.stableValue;
+    this.current = dev === 0 ? 0 : (x - sd.stableMean) / dev;
     return this.current;
   }
 
