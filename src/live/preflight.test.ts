@@ -56,4 +56,32 @@ describe('preflight', () => {
       expect(preflight(withSetting(undefined), config), 'unknown is not a mismatch').toEqual([]);
     });
   });
+
+  describe('leverage from the account (per instrument)', () => {
+    const snap: PreflightSnapshot = {
+      ...ready,
+      settings: [
+        { instrument: 'BINANCE:ETHUSDT', marginMode: 'isolated', leverage: 10 },
+        { instrument: 'BINANCE:BTCUSDT', marginMode: 'isolated', leverage: 20 },
+      ],
+    };
+
+    test('stops when the account leverage differs from the session leverage, with both fixes', () => {
+      const problems = preflight(snap, { ...config, leverage: 10 });
+      expect(problems.map((p) => p.check), 'BTCUSDT is at 20x on the account; the session computes margin at 10x').toEqual(['leverage']);
+      expect(problems[0]!.found).toBe('20x for BINANCE:BTCUSDT');
+      expect(problems[0]!.fix, 'the venue change or the flag').toContain("set BINANCE:BTCUSDT's leverage to 10x on binanceusdm");
+      expect(problems[0]!.fix).toContain('--leverage 20');
+    });
+
+    test('passes when the instrument’s own leverage matches, whatever another instrument uses', () => {
+      expect(preflight(snap, { ...config, leverage: 20 }), 'ETHUSDT at 10x does not matter').toEqual([]);
+    });
+
+    test('does not refuse for a leverage the venue does not report, or when the session does not say', () => {
+      const unknown: PreflightSnapshot = { ...ready, settings: [{ instrument: 'BINANCE:BTCUSDT', marginMode: 'isolated', leverage: undefined }] };
+      expect(preflight(unknown, { ...config, leverage: 10 }), 'unknown is not a mismatch').toEqual([]);
+      expect(preflight(snap, config), 'no session leverage given').toEqual([]);
+    });
+  });
 });

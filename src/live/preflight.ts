@@ -1,4 +1,5 @@
-// Pre-flight for a live session: the venue's account (position mode, margin mode, balance, open orders, positions)
+// Pre-flight for a live session: the venue's account (position mode, margin mode, leverage, balance, open orders,
+// positions)
 // against what the session is configured for, before the first order. Must never change anything on the venue:
 // a mismatch is reported with the fix, and the trader makes the change.
 import type { Money } from '../core/money.js';
@@ -11,6 +12,11 @@ export interface PreflightConfig {
   readonly instrument: InstrumentId;
   readonly positionMode: PositionMode;
   readonly marginMode: MarginMode;
+  /**
+   * The leverage the session computes initial margin with (`--leverage`): the account's setting for the instrument
+   * must be the same, or the guard's margin figures would not be the venue's. Undefined: not checked.
+   */
+  readonly leverage?: number;
   /** Least wallet balance to start with (settle-asset units). */
   readonly minBalance: Money;
   /** Whether working orders or a position on the instrument may be taken over (a restart of the same run). */
@@ -19,7 +25,7 @@ export interface PreflightConfig {
 
 /** One failed check: what was found, what was expected and how to fix it. */
 export interface PreflightProblem {
-  readonly check: 'position-mode' | 'margin-mode' | 'balance' | 'open-orders' | 'position';
+  readonly check: 'position-mode' | 'margin-mode' | 'leverage' | 'balance' | 'open-orders' | 'position';
   readonly found: string;
   readonly expected: string;
   readonly fix: string;
@@ -40,6 +46,11 @@ export function accountMarginMode(snap: PreflightSnapshot, instrument: Instrumen
   return snap.settings === undefined ? snap.marginMode : snap.settings.find((s) => s.instrument === instrument)?.marginMode;
 }
 
+/** The instrument's leverage setting on the account; undefined when the venue does not report it. */
+export function accountLeverage(snap: PreflightSnapshot, instrument: InstrumentId): number | undefined {
+  return snap.settings?.find((s) => s.instrument === instrument)?.leverage;
+}
+
 /**
  * All failed checks (empty = ready to trade). The margin mode is the instrument's as the account reports it (margin
  * mode is per symbol on Binance); a venue that does not report it is not refused for it.
@@ -56,6 +67,15 @@ export function preflight(snap: PreflightSnapshot, c: PreflightConfig): readonly
       found: `${marginMode} for ${c.instrument}`,
       expected: c.marginMode,
       fix: `set ${c.instrument} to ${c.marginMode} margin on ${c.venue} (no open position or order on it allowed while switching), or pass --margin-mode ${marginMode}`,
+    });
+  }
+  const leverage = accountLeverage(snap, c.instrument);
+  if (c.leverage !== undefined && leverage !== undefined && leverage !== c.leverage) {
+    problems.push({
+      check: 'leverage',
+      found: `${leverage}x for ${c.instrument}`,
+      expected: `${c.leverage}x`,
+      fix: `set ${c.instrument}'s leverage to ${c.leverage}x on ${c.venue}, or pass --leverage ${leverage}`,
     });
   }
   if (snap.balance < c.minBalance) {
