@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Lots, Ticks } from '../core/grid.js';
-import { isTerminal, ORDER_TRANSITIONS, type LimitOrder } from './order.js';
-import { applyOrderEvent, newOrderState, type OrderEvent, type OrderState } from './order-state.js';
+import { isTerminal, nextOrderStatus, ORDER_TRANSITIONS, TERMINAL_STATUSES, type LimitOrder, type OrderEventKind, type OrderStatus } from './order.js';
+import { applyOrderEvent, applyOrderEventInPlace, MutableOrderState, newOrderState, type OrderEvent, type OrderState } from './order-state.js';
 
 const spec: LimitOrder = {
   type: 'limit',
@@ -75,5 +75,37 @@ describe('cancel in flight', () => {
       if (r.ok) s = r.value;
     }
     expect(s.status).toBe('filled');
+  });
+});
+
+describe('the transition table lookups', () => {
+  const statuses = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
+  const kinds: readonly OrderEventKind[] = ['accepted', 'rejected', 'triggered', 'partial-fill', 'fill', 'cancel-requested', 'cancel-refused', 'cancelled', 'expired', 'modified'];
+
+  it('answers every status and event exactly as ORDER_TRANSITIONS does', () => {
+    for (const s of statuses) {
+      for (const k of kinds) expect(nextOrderStatus(s, k), `${s} + ${k}`).toBe(ORDER_TRANSITIONS[s][k]);
+      expect(isTerminal(s), `${s} is terminal exactly when TERMINAL_STATUSES has it`).toBe(TERMINAL_STATUSES.has(s));
+    }
+  });
+});
+
+describe('in-place transitions', () => {
+  it('leave the same state as the pure transition after any event sequence, and a refused event changes nothing (property)', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 30 }), (events) => {
+        let pure: OrderState = newOrderState(spec);
+        const live = new MutableOrderState(spec);
+        for (const e of events) {
+          const before = { ...live };
+          const r = applyOrderEvent(pure, e);
+          const refused = applyOrderEventInPlace(live, e);
+          expect(refused === undefined, `${e.kind} after ${before.status}: both accept or both refuse`).toBe(r.ok);
+          if (r.ok) pure = r.value;
+          else expect({ ...live }, `a refused ${e.kind} leaves the state as it was`).toEqual(before);
+          expect({ ...live }, 'in place and pure agree field by field').toEqual({ ...pure });
+        }
+      }),
+    );
   });
 });

@@ -129,9 +129,68 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Readonly<Re
   expired: {},
 };
 
-/** The status after `event`, or undefined when the table does not allow it. */
-export function nextOrderStatus(status: OrderStatus, event: OrderEventKind): OrderStatus | undefined {
-  return ORDER_TRANSITIONS[status][event];
+const STATUSES: readonly OrderStatus[] = ['pending', 'open', 'triggered', 'partially-filled', 'pending-cancel', 'filled', 'cancelled', 'rejected', 'expired'];
+const EVENT_KINDS: readonly OrderEventKind[] = ['accepted', 'rejected', 'triggered', 'partial-fill', 'fill', 'cancel-requested', 'cancel-refused', 'cancelled', 'expired', 'modified'];
+
+function statusIndex(s: OrderStatus): number {
+  switch (s) {
+    case 'pending':
+      return 0;
+    case 'open':
+      return 1;
+    case 'triggered':
+      return 2;
+    case 'partially-filled':
+      return 3;
+    case 'pending-cancel':
+      return 4;
+    case 'filled':
+      return 5;
+    case 'cancelled':
+      return 6;
+    case 'rejected':
+      return 7;
+    case 'expired':
+      return 8;
+  }
 }
 
-export const isTerminal = (status: OrderStatus): boolean => TERMINAL_STATUSES.has(status);
+function eventIndex(e: OrderEventKind): number {
+  switch (e) {
+    case 'accepted':
+      return 0;
+    case 'rejected':
+      return 1;
+    case 'triggered':
+      return 2;
+    case 'partial-fill':
+      return 3;
+    case 'fill':
+      return 4;
+    case 'cancel-requested':
+      return 5;
+    case 'cancel-refused':
+      return 6;
+    case 'cancelled':
+      return 7;
+    case 'expired':
+      return 8;
+    case 'modified':
+      return 9;
+  }
+}
+
+/**
+ * ORDER_TRANSITIONS as a dense array (status index x event kind index -> next status), derived from the table once:
+ * every order event looks its transition up here, and two string-keyed lookups per event cost more than the rest of
+ * the transition. The table above stays the one definition.
+ */
+const NEXT_STATUS: readonly (OrderStatus | undefined)[] = STATUSES.flatMap((s) => EVENT_KINDS.map((e) => ORDER_TRANSITIONS[s][e]));
+
+/** The status after `event`, or undefined when the table does not allow it. */
+export function nextOrderStatus(status: OrderStatus, event: OrderEventKind): OrderStatus | undefined {
+  return NEXT_STATUS[statusIndex(status) * EVENT_KINDS.length + eventIndex(event)];
+}
+
+/** True for filled, cancelled, rejected and expired (TERMINAL_STATUSES, written out: it runs on every order event). */
+export const isTerminal = (status: OrderStatus): boolean => status === 'filled' || status === 'cancelled' || status === 'rejected' || status === 'expired';

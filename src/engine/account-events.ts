@@ -25,6 +25,7 @@ export function bookLiquidation(ledger: Ledger, book: InstrumentBook, log: Event
   const pos = book.legs[leg]!;
   const before = pos.signedLots;
   const signedLots = e.side === 'long' ? -e.lots : e.lots;
+  book.builders[leg]!.foldExtremes();
   pos.applyFill(signedLots, e.priceTicks);
   book.refreshHeld();
   ledger.onFill(e.realisedPnl, e.fee);

@@ -62,7 +62,8 @@ export interface RunEnd {
   readonly nowMs: number;
   readonly books: readonly InstrumentBook[];
   readonly trips: readonly RoundTrip[];
-  readonly equity: Float64Array;
+  /** The equity at each bar's close, written up to `barsDone`. */
+  readonly equityCurve: Float64Array;
   readonly log: EventLog;
   readonly funnel: Funnel;
   readonly ledger: Ledger;
@@ -83,5 +84,5 @@ export function collectResult(s: RunEnd): EngineResult {
       if (open !== undefined) openTrips.push(open);
     }
   }
-  return { bars: s.barsDone, trips: s.trips, openTrips, equity: s.equity.subarray(0, s.barsDone), log: s.log, funnel: s.funnel, ledger: s.ledger, endNotes };
+  return { bars: s.barsDone, trips: s.trips, openTrips, equity: s.equityCurve.subarray(0, s.barsDone), log: s.log, funnel: s.funnel, ledger: s.ledger, endNotes };
 }

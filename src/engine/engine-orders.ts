@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import { asLots, asTicks } from '../core/grid.js';
 import type { InstrumentId } from '../domain/instrument.js';
 import type { OrderAction, OrderSpec, OrderType } from '../domain/order.js';
-import type { BracketSpec, VenueCommand } from '../venues/venue.js';
+import type { VenueCommand } from '../venues/venue.js';
 import { LOG_CANCEL_REQUESTED, LOG_NOT_SENT, LOG_SUBMITTED, type EventLog } from './event-log.js';
 import type { Funnel } from './funnel.js';
 import type { InstrumentBook } from './ledger.js';
@@ -23,7 +23,7 @@ import {
   type OrderRequest,
   type TypedRequest,
 } from './order-api.js';
-import type { OrderLinks, OrderTracker, TrackedOrder } from './order-tracker.js';
+import type { OrderTracker, TrackedOrder } from './order-tracker.js';
 import type { OrderRole } from './strategy.js';
 
 /** What the order API needs from the engine. */
@@ -178,13 +178,18 @@ export class EngineOrders implements OrderApi {
     }
     const fromFill = 'pct' in sl ? { takeProfitPct: tp !== undefined && 'pct' in tp ? tp.pct : undefined, stopLossPct: sl.pct } : undefined;
     const tag = request.entry.tag;
-    this.track(e, book.index, 'entry', tag, { exits: { takeProfit: tpId, stopLoss: slId }, exitsFromFill: fromFill, plannedStopTicks: slTicks, plannedTargetTicks: tpTicks });
-    if (takeProfit !== undefined) this.track(takeProfit, book.index, 'take-profit', tag, { entryId });
-    this.track(stopLoss, book.index, 'stop-loss', tag, { entryId });
-    const bracket: BracketSpec = { entry: e, takeProfit, stopLoss, exitsFromFill: fromFill };
+    // The ids the strategy gets back are also the entry's links to its exits (one object, read-only to both).
+    const ids: BracketIds = tpId === undefined ? { entry: entryId, stopLoss: slId } : { entry: entryId, takeProfit: tpId, stopLoss: slId };
+    const t = this.track(e, book.index, 'entry', tag);
+    t.exits = ids;
+    t.exitsFromFill = fromFill;
+    t.plannedStopTicks = slTicks;
+    t.plannedTargetTicks = tpTicks;
+    if (takeProfit !== undefined) this.track(takeProfit, book.index, 'take-profit', tag).entryId = entryId;
+    this.track(stopLoss, book.index, 'stop-loss', tag).entryId = entryId;
     d.funnel.sent++;
-    d.send({ type: 'SubmitBracket', bracket, tsLocal: d.nowMs });
-    return tpId === undefined ? { entry: entryId, stopLoss: slId } : { entry: entryId, takeProfit: tpId, stopLoss: slId };
+    d.send({ type: 'SubmitBracket', bracket: { entry: e, takeProfit, stopLoss, exitsFromFill: fromFill }, tsLocal: d.nowMs });
+    return ids;
   }
 
   modify(clientId: string, changes: ModifyRequest): boolean {
@@ -254,11 +259,12 @@ export class EngineOrders implements OrderApi {
     if (s === 'open' || s === 'triggered' || s === 'partially-filled') d.tracker.apply(t.state.spec.clientId, { kind: 'cancel-requested' });
   }
 
-  private track(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = {}): void {
+  private track(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined): TrackedOrder {
     const d = this.desk;
-    const t = d.tracker.add(spec, instrumentIndex, role, tag, links);
+    const t = d.tracker.add(spec, instrumentIndex, role, tag);
     t.logRef = d.log.orderRef(spec.clientId);
     d.log.append(LOG_SUBMITTED, d.nowMs, instrumentIndex, t.logRef, submittedText(spec), priceOfSpec(spec), spec.action === 'buy' ? spec.qtyLots : -spec.qtyLots);
+    return t;
   }
 
   private notSent(instrumentIndex: number, clientId: string, reason: string): undefined {

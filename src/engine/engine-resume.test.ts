@@ -107,8 +107,8 @@ describe('Engine resume', () => {
     const { engine } = resumed({ positions: [{ instrument: SPEC.id, signedLots: -4, entryTicks: 1_000_500, sinceMs: T0 }], orders: [] }, {});
     engine.onBar(0);
     // -0.004 x (100,000.0 - 100,050.0) = +0.2 USDT unrealised.
-    expect(engine.equity[0], 'equity = balance + unrealised at the close').toBeCloseTo(10_000.2, 8);
     const r = engine.finish();
+    expect(r.equity[0], 'equity = balance + unrealised at the close').toBeCloseTo(10_000.2, 8);
     expect(r.openTrips.map((o) => o.signedLots)).toEqual([-4]);
   });
 

@@ -13,6 +13,7 @@ import { bookFunding, bookLiquidation } from './account-events.js';
 import { EngineOrders, type OrderDesk } from './engine-orders.js';
 import { collectResult, type EngineConfig, type EngineResult } from './engine-config.js';
 import { seedResume } from './engine-resume.js';
+import { EquityCurve } from './equity-curve.js';
 import { EventLog, LOG_ACCEPTED, LOG_CANCEL_REJECTED, LOG_CANCELLED, LOG_EXPIRED, LOG_FILLED, LOG_MODIFIED, LOG_MODIFY_REJECTED, LOG_NONE, LOG_NOTE, LOG_REJECTED, LOG_TRIGGERED } from './event-log.js';
 import { Funnel } from './funnel.js';
 import { InstrumentBook, Ledger, legOf } from './ledger.js';
@@ -42,7 +43,7 @@ export class Engine implements VenueEventSink, OrderDesk {
   readonly ledger: Ledger;
   readonly books: InstrumentBook[];
   readonly trips: RoundTrip[] = [];
-  readonly equity: Float64Array;
+  private readonly equity: EquityCurve;
   nowMs = 0;
   private readonly venue: VenuePort;
   private readonly bars: EngineBars;
@@ -91,7 +92,7 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.books = config.instruments.map((spec, i) => new InstrumentBook(spec, i, config.runId, config.source, this.trips));
     this.ledger.books.push(...this.books);
     this.primary = this.books[0]!;
-    this.equity = new Float64Array(config.bars.length);
+    this.equity = new EquityCurve(config.bars.length, this.ledger, this.books.length === 1 ? this.primary : undefined, config.bars.closeTicks);
     this.venuePricesExits = config.venue.capabilities.bracketExitsFromFill === true;
     this.orders = new EngineOrders(this);
     if (config.resume !== undefined) {
@@ -101,6 +102,11 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.venue.connect(this);
     this.ctx = this.context(config);
     this.handlers = config.strategy.create(this.ctx, config.params as never);
+  }
+
+  /** Equity (settle asset) at each bar's close; written up to `barsDone` once `finish` has run. */
+  get equityCurve(): Float64Array {
+    return this.equity.values;
   }
 
   nextClientId(): string {
@@ -133,7 +139,7 @@ export class Engine implements VenueEventSink, OrderDesk {
     this.nowMs = v.closeTimeMs;
     this.primary.lastCloseTicks = b.closeTicks[i]!;
     if (this.anyHeld) this.valueHeldBar(i);
-    else this.equity[i] = this.ledger.balanceMoney / 1e8;
+    else this.equity.flat(i);
     this.barsDone = i + 1;
     if (this.timerAtMs <= this.nowMs) this.fireTimer();
     const h = this.handlers;
@@ -144,7 +150,7 @@ export class Engine implements VenueEventSink, OrderDesk {
   private valueHeldBar(i: number): void {
     const book = this.primary;
     if (book.held) book.markExtremes(this.bars.lowTicks[i]!, this.bars.highTicks[i]!);
-    this.equity[i] = this.ledger.equityUnits() / 1e8;
+    this.equity.held(i);
   }
 
   /**
@@ -184,6 +190,7 @@ export class Engine implements VenueEventSink, OrderDesk {
 
   /** Ends the run after `bars` bars: runs the strategy's onEnd once, reports open positions apart (valued at the last close). */
   finish(): EngineResult {
+    this.equity.flush(this.barsDone);
     if (!this.ended) {
       this.ended = true;
       const before = this.log.length;
@@ -256,9 +263,11 @@ export class Engine implements VenueEventSink, OrderDesk {
         return;
       }
       case 'FundingSettled':
+        this.equity.flush(this.barsDone);
         bookFunding(this.ledger, this.bookOf(e.instrument), this.log, e);
         return;
       case 'PositionLiquidated':
+        this.equity.flush(this.barsDone);
         bookLiquidation(this.ledger, this.bookOf(e.instrument), this.log, e, this.barsDone);
         this.anyHeld = this.ledger.anyHeld();
         if (this.trips.length > this.tripsSeen) this.tripsClosed();
@@ -279,6 +288,7 @@ export class Engine implements VenueEventSink, OrderDesk {
 
   private onFilled(e: Extract<VenueEvent, { type: 'OrderFilled' }>): void {
     const t = this.working(e.clientId, 'fill');
+    this.equity.flush(this.barsDone);
     const wasPending = t.state.status === 'pending';
     const firstFill = t.state.filledLots === 0;
     const f = this.fillEvent;
@@ -292,12 +302,14 @@ export class Engine implements VenueEventSink, OrderDesk {
     const pos = book.legs[leg]!;
     const lotsBefore = pos.signedLots;
     const signedLots = e.action === 'buy' ? e.lots : -e.lots;
+    const builder = book.builders[leg]!;
+    builder.foldExtremes();
     const realised = pos.applyFill(signedLots, e.priceTicks);
     book.refreshHeld();
     this.anyHeld = this.ledger.anyHeld();
     this.ledger.onFill(realised, e.fee);
     if (t.exitsFromFill !== undefined && firstFill) this.priceExitsFromFill(t, e.priceTicks, e.action === 'buy', e.tsLocal);
-    book.builders[leg]!.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), t);
+    builder.onFill(lotsBefore, signedLots, e.priceTicks, e.tsVenue, this.barsDone, e.fee, realised, exitReasonOf(t), t);
     this.log.append(LOG_FILLED, e.tsVenue, book.index, t.logRef, e.liquidity, e.priceTicks, signedLots, e.fee);
     const h = this.handlers;
     if (h.onFill !== undefined) h.onFill(fillViewOf(e, t, book.spec));

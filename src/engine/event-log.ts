@@ -1,6 +1,6 @@
-// The run's event log, kept in columns (typed-array chunks of fixed size, one column block per field, strings in side
-// tables): orders, fills, funding, liquidations and the strategy's notes, in the order the engine saw them. Must
-// never hold per-bar rows.
+// The run's event log, kept in columns (typed-array chunks of fixed size, optional numbers in one value stream,
+// strings in side tables): orders, fills, funding, liquidations and the strategy's notes, in the order the engine
+// saw them. Must never hold per-bar rows.
 
 /** Event kinds (the `kind` column). */
 export const LOG_SUBMITTED = 1;
@@ -61,37 +61,44 @@ export interface LoggedEvent {
   readonly text?: string;
 }
 
-/** Columns of a chunk: kind and present bits, time, order ref, instrument, text ref, price, lots, amount, extra. */
-const COLUMNS = 9;
 /**
- * Rows per chunk. The log grows by whole chunks that are never copied or reallocated, so a long run allocates
- * only what it keeps (a doubling buffer would allocate twice that and copy it, pressing the GC with external
- * memory).
+ * Rows per chunk. The log grows by whole chunks that are never copied or reallocated, so a long run allocates only
+ * what it keeps (a doubling buffer would allocate twice that and copy it).
  */
 const CHUNK_ROWS = 4096;
+/** Numbers per chunk of the value stream. */
+const CHUNK_VALUES = 8192;
 
-/** Where each column starts inside a chunk (column 0, kind and present bits, starts at 0). */
-const AT_TIME = 1 * CHUNK_ROWS;
-const AT_ORDER = 2 * CHUNK_ROWS;
-const AT_INSTRUMENT = 3 * CHUNK_ROWS;
-const AT_TEXT = 4 * CHUNK_ROWS;
-const AT_PRICE = 5 * CHUNK_ROWS;
-const AT_LOTS = 6 * CHUNK_ROWS;
-const AT_AMOUNT = 7 * CHUNK_ROWS;
-const AT_EXTRA = 8 * CHUNK_ROWS;
+/** One chunk of rows: kind and present bits, time, order ref, instrument, text ref (20 bytes a row). */
+class RowChunk {
+  readonly head = new Uint16Array(CHUNK_ROWS);
+  readonly timeMs = new Float64Array(CHUNK_ROWS);
+  readonly order = new Int32Array(CHUNK_ROWS);
+  readonly instrument = new Uint16Array(CHUNK_ROWS);
+  readonly text = new Int32Array(CHUNK_ROWS);
+}
 
 /**
- * Appends events in columns, CHUNK_ROWS rows per chunk: one Float64Array per chunk holding its nine columns one
- * after another (column k of row r at k * CHUNK_ROWS + r). Reading back is for outputs and tests.
+ * Appends events in columns. A row's optional numbers (price, lots, amount, extra) go, only when present, to one
+ * value stream in row order (a row's present bits say which follow), so an acknowledgement or a cancel costs 20
+ * bytes and a fill 44, instead of a fixed 72: the memory a run touches is most of what a logged event costs.
+ * Texts other than notes (fill liquidity, reasons, order kinds: a handful of distinct strings) are kept once and
+ * referenced; notes are kept as given. Reading back is for outputs and tests.
  */
 export class EventLog {
-  private readonly chunks: Float64Array[] = [];
-  private chunk = new Float64Array(0);
+  private readonly rowChunks: RowChunk[] = [];
+  private chunk: RowChunk | undefined = undefined;
   /** Rows used in the current chunk (CHUNK_ROWS when it is full or before the first). */
   private row = CHUNK_ROWS;
   private rows = 0;
+  private readonly valueChunks: Float64Array[] = [];
+  private values = new Float64Array(0);
+  /** Values used in the current value chunk. */
+  private valueAt = CHUNK_VALUES;
   private readonly clientIds: string[] = [''];
   private readonly texts: string[] = [''];
+  /** Text -> reference, for every text but notes. */
+  private readonly textRefs = new Map<string, number>();
 
   get length(): number {
     return this.rows;
@@ -104,7 +111,7 @@ export class EventLog {
 
   /**
    * Appends one event. `orderRef` (from `orderRef`, 0 = no order) and `text` (empty = none) are optional, numeric
-   * fields too. Allocation-free except when a chunk fills up (every CHUNK_ROWS rows) or a text is kept.
+   * fields too. Allocation-free except when a chunk fills up or a new text (a note, or a text not seen before) is kept.
    */
   append(
     kind: number,
@@ -118,47 +125,70 @@ export class EventLog {
     extra?: number,
   ): void {
     if (this.row === CHUNK_ROWS) this.addChunk();
-    const c = this.chunk;
+    const c = this.chunk!;
     const b = this.row;
-    c[b] = kind | (((priceTicks === undefined ? 0 : 1) | (lots === undefined ? 0 : 2) | (amount === undefined ? 0 : 4) | (extra === undefined ? 0 : 8)) << 8);
-    c[b + AT_TIME] = timeMs;
-    c[b + AT_ORDER] = orderRef;
-    c[b + AT_INSTRUMENT] = instrumentIndex;
-    c[b + AT_TEXT] = text === '' ? 0 : this.texts.push(text) - 1;
-    c[b + AT_PRICE] = priceTicks ?? 0;
-    c[b + AT_LOTS] = lots ?? 0;
-    c[b + AT_AMOUNT] = amount ?? 0;
-    c[b + AT_EXTRA] = extra ?? 0;
+    c.head[b] = kind | (((priceTicks === undefined ? 0 : 1) | (lots === undefined ? 0 : 2) | (amount === undefined ? 0 : 4) | (extra === undefined ? 0 : 8)) << 8);
+    c.timeMs[b] = timeMs;
+    c.order[b] = orderRef;
+    c.instrument[b] = instrumentIndex;
+    c.text[b] = text === '' ? 0 : kind === LOG_NOTE ? this.texts.push(text) - 1 : this.textRef(text);
+    if (priceTicks !== undefined) this.value(priceTicks);
+    if (lots !== undefined) this.value(lots);
+    if (amount !== undefined) this.value(amount);
+    if (extra !== undefined) this.value(extra);
     this.row++;
     this.rows++;
   }
 
   /** The events as objects, in order. */
   *events(): Generator<LoggedEvent> {
+    let v = 0;
+    const next = (): number => {
+      const x = this.valueChunks[Math.floor(v / CHUNK_VALUES)]![v % CHUNK_VALUES]!;
+      v++;
+      return x;
+    };
     for (let i = 0; i < this.rows; i++) {
-      const c = this.chunks[Math.floor(i / CHUNK_ROWS)]!;
+      const c = this.rowChunks[Math.floor(i / CHUNK_ROWS)]!;
       const b = i % CHUNK_ROWS;
-      const head = c[b]!;
+      const head = c.head[b]!;
       const p = head >> 8;
-      const order = c[b + AT_ORDER]!;
-      const text = c[b + AT_TEXT]!;
+      const order = c.order[b]!;
+      const text = c.text[b]!;
       yield {
         kind: KIND_NAMES[head & 0xff]!,
-        timeMs: c[b + AT_TIME]!,
+        timeMs: c.timeMs[b]!,
         ...(order > 0 ? { clientId: this.clientIds[order]! } : {}),
-        instrumentIndex: c[b + AT_INSTRUMENT]!,
-        ...(p & 1 ? { priceTicks: c[b + AT_PRICE]! } : {}),
-        ...(p & 2 ? { lots: c[b + AT_LOTS]! } : {}),
-        ...(p & 4 ? { amount: c[b + AT_AMOUNT]! } : {}),
-        ...(p & 8 ? { extra: c[b + AT_EXTRA]! } : {}),
+        instrumentIndex: c.instrument[b]!,
+        ...(p & 1 ? { priceTicks: next() } : {}),
+        ...(p & 2 ? { lots: next() } : {}),
+        ...(p & 4 ? { amount: next() } : {}),
+        ...(p & 8 ? { extra: next() } : {}),
         ...(text > 0 ? { text: this.texts[text]! } : {}),
       };
     }
   }
 
+  private textRef(text: string): number {
+    const known = this.textRefs.get(text);
+    if (known !== undefined) return known;
+    const ref = this.texts.push(text) - 1;
+    this.textRefs.set(text, ref);
+    return ref;
+  }
+
+  private value(x: number): void {
+    if (this.valueAt === CHUNK_VALUES) {
+      this.values = new Float64Array(CHUNK_VALUES);
+      this.valueChunks.push(this.values);
+      this.valueAt = 0;
+    }
+    this.values[this.valueAt++] = x;
+  }
+
   private addChunk(): void {
-    this.chunk = new Float64Array(CHUNK_ROWS * COLUMNS);
-    this.chunks.push(this.chunk);
+    this.chunk = new RowChunk();
+    this.rowChunks.push(this.chunk);
     this.row = 0;
   }
 }

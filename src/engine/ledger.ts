@@ -38,7 +38,7 @@ export class InstrumentBook implements PositionView {
   ) {
     this.math = contractMathFor(spec);
     this.legs = [new GridPosition(this.math), new GridPosition(this.math), new GridPosition(this.math)];
-    this.builders = this.legs.map(() => new RoundTripBuilder(spec, this.math, runId, source, trips));
+    this.builders = this.legs.map((leg) => new RoundTripBuilder(spec, this.math, runId, source, trips, leg));
   }
 
   get instrument(): InstrumentId {
@@ -64,18 +64,26 @@ export class InstrumentBook implements PositionView {
   /** A bar closed with the open legs held through it: their trips' excursions at its extremes (ticks). Allocation-free. */
   markExtremes(lowTicks: number, highTicks: number): void {
     for (let leg = 0; leg < this.legs.length; leg++) {
-      const pos = this.legs[leg]!;
-      if (pos.signedLots === 0) continue;
-      const atLow = pos.unrealisedPnlUnits(lowTicks);
-      const atHigh = pos.unrealisedPnlUnits(highTicks);
-      this.builders[leg]!.onExtremes(Math.min(atLow, atHigh), Math.max(atLow, atHigh));
+      if (this.legs[leg]!.signedLots !== 0) this.builders[leg]!.markBar(lowTicks, highTicks);
     }
   }
   /** Unrealised P&L of all legs at the last close, in units (1e-8 of the settle asset). Allocation-free. */
   unrealisedUnits(): number {
-    if (!this.held) return 0;
-    const t = this.lastCloseTicks;
-    return this.legs[LEG_NET]!.unrealisedPnlUnits(t) + this.legs[LEG_LONG]!.unrealisedPnlUnits(t) + this.legs[LEG_SHORT]!.unrealisedPnlUnits(t);
+    return this.held ? this.unrealisedUnitsAt(this.lastCloseTicks) : 0;
+  }
+  /** The one leg holding a position, or undefined when none or several do. */
+  onlyHeldLeg(): GridPosition | undefined {
+    let only: GridPosition | undefined;
+    for (const pos of this.legs) {
+      if (pos.signedLots === 0) continue;
+      if (only !== undefined) return undefined;
+      only = pos;
+    }
+    return only;
+  }
+  /** Unrealised P&L of all legs at `markTicks`, in units. Allocation-free. */
+  unrealisedUnitsAt(markTicks: number): number {
+    return this.legs[LEG_NET]!.unrealisedPnlUnits(markTicks) + this.legs[LEG_LONG]!.unrealisedPnlUnits(markTicks) + this.legs[LEG_SHORT]!.unrealisedPnlUnits(markTicks);
   }
   get unrealisedPnl(): number {
     return this.unrealisedUnits() / 1e8;
@@ -127,6 +135,10 @@ export class Ledger implements AccountView {
   }
   get equity(): number {
     return this.equityUnits() / 1e8;
+  }
+  /** Stores the equity (settle asset, float) in `out[i]`, so no float is returned from a call V8 may not inline. */
+  writeEquity(out: Float64Array, i: number): void {
+    out[i] = this.equityUnits() / 1e8;
   }
 
   /** Books a fill's realised P&L and fee. */

@@ -1,38 +1,28 @@
 // Every order of the run by client id: its state, changed only through the domain's transition table
-// (`applyOrderEvent`), and what the engine needs to know about it (instrument, role, tag, bracket links). A refused
+// (`applyOrderEventInPlace`), and what the engine needs to know about it (instrument, role, tag, bracket links). A refused
 // transition is a venue inconsistency: it stops the run with a message. Must never send commands.
 import { InvariantError } from '../core/errors.js';
 import { isTerminal, type OrderSpec } from '../domain/order.js';
-import { applyOrderEvent, newOrderState, type OrderEvent, type OrderState } from '../domain/order-state.js';
+import { applyOrderEventInPlace, MutableOrderState, type OrderEvent } from '../domain/order-state.js';
+import { OrderIdMap } from '../domain/order-id-map.js';
 import type { ExitReason } from '../domain/round-trip.js';
 import type { OrderRole } from './strategy.js';
 
-/** Bracket links and exit pricing of an order (all absent for a plain order). */
-export interface OrderLinks {
-  /** For a bracket entry: its exits' ids. */
-  readonly exits?: { readonly takeProfit?: string; readonly stopLoss: string };
-  /** For a bracket entry whose exits are priced from its fill: the percent distances. */
-  readonly exitsFromFill?: { readonly takeProfitPct?: number; readonly stopLossPct: number };
-  /** For a bracket exit: its entry's id. */
-  readonly entryId?: string;
-  /** Planned exit prices (ticks) for the round trip record. */
-  readonly plannedStopTicks?: number;
-  readonly plannedTargetTicks?: number;
-}
-
-const NO_LINKS: OrderLinks = {};
-
 /**
- * An order as the engine tracks it. `state` is replaced (never mutated) on every event. A class with every field
- * always present, so all tracked orders share one shape.
+ * An order as the engine tracks it: its state (the record itself, rewritten in place by the transition table only,
+ * so an order is one object for its whole life) and, for a bracket, its links and exit pricing (set by the order API
+ * right after `add`). A class with every field always present, so all tracked orders share one shape.
  */
-export class TrackedOrder {
-  state: OrderState;
-  readonly exits: OrderLinks['exits'];
-  readonly exitsFromFill: OrderLinks['exitsFromFill'];
-  readonly entryId: string | undefined;
-  plannedStopTicks: number | undefined;
-  plannedTargetTicks: number | undefined;
+export class TrackedOrder extends MutableOrderState {
+  /** For a bracket entry: its exits' ids (the object the strategy got back from `bracket`). */
+  exits: { readonly takeProfit?: string; readonly stopLoss: string } | undefined = undefined;
+  /** For a bracket entry whose exits are priced from its fill: the percent distances (as sent to the venue). */
+  exitsFromFill: { readonly takeProfitPct?: number; readonly stopLossPct: number } | undefined = undefined;
+  /** For a bracket exit: its entry's id. */
+  entryId: string | undefined = undefined;
+  /** Planned exit prices (ticks) for the round trip record. */
+  plannedStopTicks: number | undefined = undefined;
+  plannedTargetTicks: number | undefined = undefined;
   /** Set once the engine has sent the exits' repricing for a venue that cannot price from the fill. */
   repriced = false;
   /** The order's reference in the event log. */
@@ -43,14 +33,13 @@ export class TrackedOrder {
     readonly instrumentIndex: number,
     readonly role: OrderRole,
     readonly tag: string | undefined,
-    links: OrderLinks,
   ) {
-    this.state = newOrderState(spec);
-    this.exits = links.exits;
-    this.exitsFromFill = links.exitsFromFill;
-    this.entryId = links.entryId;
-    this.plannedStopTicks = links.plannedStopTicks;
-    this.plannedTargetTicks = links.plannedTargetTicks;
+    super(spec);
+  }
+
+  /** The order's lifecycle state (this record: status, fills, spec). */
+  get state(): MutableOrderState {
+    return this;
   }
 }
 
@@ -63,7 +52,7 @@ export class VenueInconsistencyError extends InvariantError {
 }
 
 export class OrderTracker {
-  private readonly orders = new Map<string, TrackedOrder>();
+  private readonly orders = new OrderIdMap<TrackedOrder>();
   private working = 0;
 
   /** Number of working (non-terminal) orders. */
@@ -76,9 +65,10 @@ export class OrderTracker {
     return this.orders.get(clientId);
   }
 
-  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined, links: OrderLinks = NO_LINKS): TrackedOrder {
+  /** Tracks a new order (pending); the caller sets a bracket's links on the returned record. */
+  add(spec: OrderSpec, instrumentIndex: number, role: OrderRole, tag: string | undefined): TrackedOrder {
     if (this.orders.has(spec.clientId)) throw new InvariantError('a fresh client order id', `${spec.clientId} used twice`);
-    const t = new TrackedOrder(spec, instrumentIndex, role, tag, links);
+    const t = new TrackedOrder(spec, instrumentIndex, role, tag);
     this.orders.set(spec.clientId, t);
     this.working++;
     return t;
@@ -100,9 +90,8 @@ export class OrderTracker {
    * event object is read, never kept, so callers may reuse one per kind.
    */
   applyTo(t: TrackedOrder, event: OrderEvent): TrackedOrder {
-    const next = applyOrderEvent(t.state, event);
-    if (!next.ok) throw new VenueInconsistencyError(t.state.spec.clientId, `${next.error.code}: ${next.error.detail}`);
-    t.state = next.value;
+    const refused = applyOrderEventInPlace(t.state, event);
+    if (refused !== undefined) throw new VenueInconsistencyError(t.state.spec.clientId, `${refused.code}: ${refused.detail}`);
     if (isTerminal(t.state.status)) {
       this.working--;
       this.orders.delete(t.state.spec.clientId);
@@ -112,7 +101,7 @@ export class OrderTracker {
 
   /** The working orders (allocates: for the strategy's `open()` and for cancelAll). */
   workingOrders(): TrackedOrder[] {
-    return [...this.orders.values()];
+    return this.orders.values();
   }
 }
 

@@ -5,6 +5,7 @@ import { formatCount } from '../core/grid.js';
 import type { Money } from '../core/money.js';
 import { unitsToMoney, type ContractMath } from '../domain/contract-math.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
+import type { GridPosition } from '../domain/position.js';
 import type { ExitReason, RoundTrip, TradeSource } from '../domain/round-trip.js';
 import type { Side } from '../domain/side.js';
 
@@ -24,8 +25,9 @@ export interface OpenTrip {
 }
 
 /**
- * One leg's round-trip builder. The engine calls `onFill` with the leg's size before the fill, and `onBar` while a
- * trip is open; trips are appended to the shared `trips` array in the order they close.
+ * One leg's round-trip builder. The engine calls `foldExtremes` before it changes the leg, `onFill` with the leg's
+ * size before the fill, and `markBar` at every bar close while the leg is held; trips are appended to the shared
+ * `trips` array in the order they close.
  */
 export class RoundTripBuilder {
   private open = false;
@@ -44,10 +46,15 @@ export class RoundTripBuilder {
   private funding = 0;
   private maeUnits = 0;
   private mfeUnits = 0;
+  /** Lowest low and highest high of the bars marked since the leg last changed (+/-Infinity when none). */
+  private lowTicks = Number.POSITIVE_INFINITY;
+  private highTicks = Number.NEGATIVE_INFINITY;
   private info: EntryInfo = { tag: undefined, plannedStopTicks: undefined, plannedTargetTicks: undefined };
   /** The last size formatted for `maxContracts` (undefined before the first trip) and its text. */
   private lastLots: number | undefined = undefined;
   private lastContracts = '';
+  /** 10 ^ the tick's decimal scale (see `price`). */
+  private readonly tickDivisor: number;
 
   constructor(
     private readonly spec: InstrumentSpec,
@@ -55,7 +62,11 @@ export class RoundTripBuilder {
     private readonly runId: string,
     private readonly source: TradeSource,
     private readonly trips: RoundTrip[],
-  ) {}
+    /** The leg this builder records (read for the excursions; never changed here). */
+    private readonly position: GridPosition,
+  ) {
+    this.tickDivisor = 10 ** spec.tick.scale;
+  }
 
   get isOpen(): boolean {
     return this.open;
@@ -94,16 +105,41 @@ export class RoundTripBuilder {
     if (this.open) this.funding += amount;
   }
 
-  /** Records the open trip's excursion: `worstUnits` and `bestUnits` are its P&L (units) at the bar's extremes. */
-  onExtremes(worstUnits: number, bestUnits: number): void {
-    const realisedUnits = this.gross;
-    if (realisedUnits + worstUnits < this.maeUnits) this.maeUnits = realisedUnits + worstUnits;
-    if (realisedUnits + bestUnits > this.mfeUnits) this.mfeUnits = realisedUnits + bestUnits;
+  /**
+   * A bar closed with this leg held: remembers its extremes (ticks). The excursion is folded into MAE/MFE only when
+   * the position is about to change (`foldExtremes`) or the trip is read: between two changes the leg's P&L is a
+   * monotonic function of price, so its worst and best over those bars are its P&L at their lowest low and highest
+   * high. A held bar then costs two comparisons instead of two P&L evaluations.
+   */
+  markBar(lowTicks: number, highTicks: number): void {
+    if (lowTicks < this.lowTicks) this.lowTicks = lowTicks;
+    if (highTicks > this.highTicks) this.highTicks = highTicks;
+  }
+
+  /**
+   * Folds the bars marked since the last change into MAE/MFE, at the leg's current size and the trip's realised P&L
+   * so far. The engine calls it before anything changes the leg (a fill, a liquidation).
+   */
+  foldExtremes(): void {
+    if (this.lowTicks > this.highTicks) return;
+    const position = this.position;
+    if (this.open && position.signedLots !== 0) {
+      const atLow = position.unrealisedPnlUnits(this.lowTicks);
+      const atHigh = position.unrealisedPnlUnits(this.highTicks);
+      const realisedUnits = this.gross;
+      const worst = realisedUnits + (atLow < atHigh ? atLow : atHigh);
+      const best = realisedUnits + (atLow < atHigh ? atHigh : atLow);
+      if (worst < this.maeUnits) this.maeUnits = worst;
+      if (best > this.mfeUnits) this.mfeUnits = best;
+    }
+    this.lowTicks = Number.POSITIVE_INFINITY;
+    this.highTicks = Number.NEGATIVE_INFINITY;
   }
 
   /** The open trip valued at `markTicks` as if closed there (exit reason end-of-data), or undefined when flat. */
   openTrip(signedLots: number, markTicks: number, timeMs: number, bar: number, unrealised: Money): OpenTrip | undefined {
     if (!this.open) return undefined;
+    this.foldExtremes();
     const trip = this.record(timeMs, bar, 'end-of-data', this.exitLots + Math.abs(signedLots), this.exitTickLots + Math.abs(signedLots) * markTicks, this.gross + unrealised);
     return { trip, signedLots, markTicks };
   }
@@ -125,6 +161,8 @@ export class RoundTripBuilder {
     this.funding = 0;
     this.maeUnits = 0;
     this.mfeUnits = 0;
+    this.lowTicks = Number.POSITIVE_INFINITY;
+    this.highTicks = Number.NEGATIVE_INFINITY;
     this.info = info;
   }
 
@@ -179,7 +217,6 @@ export class RoundTripBuilder {
 
   /** A price in ticks as a float: dividing by the power of ten (not multiplying by the float step) keeps grid prices exact (1034567 -> 103456.7). */
   private price(ticks: number): number {
-    const g = this.spec.tick;
-    return (ticks * g.stepUnits) / 10 ** g.scale;
+    return (ticks * this.spec.tick.stepUnits) / this.tickDivisor;
   }
 }

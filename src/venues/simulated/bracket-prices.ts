@@ -14,9 +14,11 @@ export interface BracketExitTicks {
  * (0.2 = 0.2 %), both > 0.
  */
 export function bracketExitTicks(fillTicks: number, long: boolean, takeProfitPct: number, stopLossPct: number): BracketExitTicks {
+  return { takeProfitTicks: bracketExitTick(fillTicks, long, 'take-profit', takeProfitPct), stopTicks: bracketExitTick(fillTicks, long, 'stop-loss', stopLossPct) };
+}
+
+/** One exit of `bracketExitTicks` (the same formula and rounding), for a venue pricing one exit at a time. */
+export function bracketExitTick(fillTicks: number, long: boolean, role: 'take-profit' | 'stop-loss', pct: number): number {
   const up = long ? 1 : -1;
-  return {
-    takeProfitTicks: roundFloat(fillTicks * (1 + (up * takeProfitPct) / 100), 'nearest')!,
-    stopTicks: roundFloat(fillTicks * (1 - (up * stopLossPct) / 100), 'nearest')!,
-  };
+  return role === 'take-profit' ? roundFloat(fillTicks * (1 + (up * pct) / 100), 'nearest')! : roundFloat(fillTicks * (1 - (up * pct) / 100), 'nearest')!;
 }

@@ -6,8 +6,8 @@ import type { Lots, Ticks } from '../../core/grid.js';
 import type { Money } from '../../core/money.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { BracketSpec, PositionMode, VenueCommand, VenueEvent } from '../venue.js';
-import { bracketExitTicks } from './bracket-prices.js';
-import type { ClientIdMap } from './client-id-map.js';
+import { bracketExitTick } from './bracket-prices.js';
+import type { OrderIdMap } from '../../domain/order-id-map.js';
 import { OrderActions } from './order-actions.js';
 import type { InstrumentAccount } from './instrument-account.js';
 import { closesHedgeLeg, increasingLots, orderPriceTicks, validateOrder, type OrderRefusal, type ValidationContext } from './order-validation.js';
@@ -63,9 +63,9 @@ export class SimCommands {
     private readonly emit: (event: VenueEvent) => void,
     private readonly ids: IdGenerator,
     /** Working orders by client id (the translator removes an order when it ends). */
-    private readonly active: ClientIdMap<OrderRecord>,
+    private readonly active: OrderIdMap<OrderRecord>,
     /** Client ids of orders queued or working, and their market (an id is free again once its order ends). */
-    private readonly live: ClientIdMap<SimMarket>,
+    private readonly live: OrderIdMap<SimMarket>,
   ) {
     this.checkContext = new CheckContext(account, account.instruments[0]!, positionMode, leverage);
   }
@@ -223,8 +223,14 @@ export class SimCommands {
     const tp = b.takeProfit === undefined ? undefined : this.add(m, b.takeProfit, arrivalMs, referenceTicks, true);
     const stop = this.add(m, b.stopLoss, arrivalMs, referenceTicks, true);
     if (f !== undefined) {
-      if (b.stopLoss.type !== 'trailing-stop') stop.fromFill = { role: 'stop-loss', pct: f.stopLossPct };
-      if (tp !== undefined && f.takeProfitPct !== undefined) tp.fromFill = { role: 'take-profit', pct: f.takeProfitPct };
+      if (b.stopLoss.type !== 'trailing-stop') {
+        stop.fromFillRole = 'stop-loss';
+        stop.fromFillPct = f.stopLossPct;
+      }
+      if (tp !== undefined && f.takeProfitPct !== undefined) {
+        tp.fromFillRole = 'take-profit';
+        tp.fromFillPct = f.takeProfitPct;
+      }
     }
     if (tp === undefined) m.book.attach(entry.slot, stop.slot);
     else m.book.bracket(entry.slot, tp.slot, stop.slot);
@@ -233,15 +239,15 @@ export class SimCommands {
   /**
    * Prices a bracket exit from its entry's first fill (the book calls this as the exit starts): long TP = fill x
    * (1 + pct/100), stop = fill x (1 - pct/100), mirrored for a short, nearest tick (bracket-prices.ts). A limit
-   * variant keeps its limit at the new trigger. Exits without `fromFill` keep their prices.
+   * variant keeps its limit at the new trigger. Exits without `fromFillRole` keep their prices.
    */
   priceExit(m: SimMarket, child: number, fillTicks: number): void {
     const rec = m.records[child];
-    if (rec?.fromFill === undefined) return;
+    const role = rec?.fromFillRole;
+    if (rec === undefined || role === undefined) return;
     const long = rec.spec.action === 'sell';
-    const { role, pct } = rec.fromFill;
-    const x = bracketExitTicks(fillTicks, long, role === 'take-profit' ? pct : 1, role === 'stop-loss' ? pct : 1);
-    const price = (role === 'take-profit' ? x.takeProfitTicks : x.stopTicks) as Ticks;
+    const pct = rec.fromFillPct;
+    const price = bracketExitTick(fillTicks, long, role, pct) as Ticks;
     const book = m.book;
     const spec = rec.spec;
     switch (spec.type) {

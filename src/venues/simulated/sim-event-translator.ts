@@ -8,7 +8,7 @@ import type { Liquidity } from '../../domain/fees.js';
 import type { Side } from '../../domain/side.js';
 import type { RejectCode, VenueEvent } from '../venue.js';
 import type { SimAccount } from './sim-account.js';
-import type { ClientIdMap } from './client-id-map.js';
+import type { OrderIdMap } from '../../domain/order-id-map.js';
 import {
   EVENT_ACCEPTED,
   EVENT_CANCELLED,
@@ -52,9 +52,9 @@ export class SimEventTranslator {
     private readonly account: SimAccount,
     private readonly emit: (event: VenueEvent) => void,
     /** The venue's working orders by client id; a record leaves it when its order ends. */
-    private readonly active: ClientIdMap<OrderRecord>,
+    private readonly active: OrderIdMap<OrderRecord>,
     /** Client ids queued or working; an id leaves it when its order ends. */
-    private readonly live: ClientIdMap<SimMarket>,
+    private readonly live: OrderIdMap<SimMarket>,
   ) {}
 
   /**

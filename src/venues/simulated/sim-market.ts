@@ -27,12 +27,6 @@ export interface FundingSeries {
   readonly markTicks?: Float64Array;
 }
 
-/** A bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent. */
-export interface ExitFromFill {
-  readonly role: 'take-profit' | 'stop-loss';
-  readonly pct: number;
-}
-
 /** The venue's view of one order from arrival to its terminal event. A class, so every record has one shape. */
 export class OrderRecord {
   /** The order's slot in the book; -1 once released. */
@@ -43,8 +37,12 @@ export class OrderRecord {
   accepted = false;
   /** Initial margin reserved for the part of the order that may open a position. */
   reserved = 0 as Money;
-  /** Set for a bracket exit priced from its entry's fill; undefined for every other order. */
-  fromFill: ExitFromFill | undefined = undefined;
+  /**
+   * For a bracket exit priced from its entry's fill (BracketSpec.exitsFromFill): its role and distance in percent
+   * (two fields rather than an object per exit); undefined and 0 for every other order.
+   */
+  fromFillRole: 'take-profit' | 'stop-loss' | undefined = undefined;
+  fromFillPct = 0;
   /** True once the venue changed the order's prices (exits from the fill) and has not reported it yet. */
   repriced = false;
 
@@ -64,11 +62,13 @@ export class SimMarket {
   readonly book = new SimOrderBook(16);
   /**
    * Commands in arrival order with their arrival times (two parallel arrays, reused: a command allocates no queue
-   * entry); those before `commandHead` are done.
+   * entry); those before `commandHead` are done, those from `commandEnd` on are stale slots kept for reuse (emptying
+   * the arrays would free their storage and make the next command allocate it again).
    */
-  private readonly commands: VenueCommand[] = [];
+  private readonly commands: (VenueCommand | undefined)[] = [];
   private readonly arrivals: number[] = [];
   private commandHead = 0;
+  private commandEnd = 0;
   readonly out = new SimEvents(64);
   /** Records by book slot. */
   records: (OrderRecord | undefined)[] = [];
@@ -109,20 +109,24 @@ export class SimMarket {
   enqueue(command: VenueCommand, arrivalMs: number): void {
     const c = this.commands;
     const a = this.arrivals;
-    let i = c.length;
+    let i = this.commandEnd;
     while (i > this.commandHead && a[i - 1]! > arrivalMs) i--;
-    if (i === c.length) {
-      c.push(command);
-      a.push(arrivalMs);
-    } else {
-      c.splice(i, 0, command);
-      a.splice(i, 0, arrivalMs);
+    if (this.commandEnd === c.length) {
+      c.push(undefined);
+      a.push(0);
     }
+    for (let k = this.commandEnd; k > i; k--) {
+      c[k] = c[k - 1];
+      a[k] = a[k - 1]!;
+    }
+    c[i] = command;
+    a[i] = arrivalMs;
+    this.commandEnd++;
   }
 
   /** True when a queued command has arrived by `timeMs`: the one check per event on the quiet path. */
   hasArrived(timeMs: number): boolean {
-    return this.commandHead < this.commands.length && this.arrivals[this.commandHead]! <= timeMs;
+    return this.commandHead < this.commandEnd && this.arrivals[this.commandHead]! <= timeMs;
   }
 
   /** The arrival time of the command `takeArrived` returns next (read it first). */
@@ -130,13 +134,15 @@ export class SimMarket {
     return this.arrivals[this.commandHead]!;
   }
 
-  /** Takes the next arrived command; the queue's arrays are emptied in place once every command is taken. */
+  /** Takes the next arrived command; the queue starts over at slot 0 once every command is taken. */
   takeArrived(): VenueCommand {
-    const q = this.commands[this.commandHead++]!;
-    if (this.commandHead === this.commands.length) {
-      this.commands.length = 0;
-      this.arrivals.length = 0;
+    const h = this.commandHead++;
+    const q = this.commands[h]!;
+    // The slot is cleared so the queue never keeps a command (and what it holds) alive after it is done.
+    this.commands[h] = undefined;
+    if (this.commandHead === this.commandEnd) {
       this.commandHead = 0;
+      this.commandEnd = 0;
     }
     return q;
   }

@@ -3,7 +3,7 @@
 import type { Lots } from '../../core/grid.js';
 import type { Money } from '../../core/money.js';
 import type { MarginMode, PositionMode, VenueOpenOrder, VenuePosition, VenueSnapshot } from '../venue.js';
-import type { ClientIdMap } from './client-id-map.js';
+import type { OrderIdMap } from '../../domain/order-id-map.js';
 import type { SimAccount } from './sim-account.js';
 import { positionSideOfLeg } from './sim-event-translator.js';
 import type { OrderRecord, SimMarket } from './sim-market.js';
@@ -12,7 +12,7 @@ export interface SnapshotSource {
   readonly account: SimAccount;
   readonly markets: readonly SimMarket[];
   /** The venue's working orders by client id. */
-  readonly active: ClientIdMap<OrderRecord>;
+  readonly active: OrderIdMap<OrderRecord>;
   readonly positionMode: PositionMode;
   readonly marginMode: MarginMode;
 }

@@ -8,7 +8,7 @@ import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderType, TimeInForce } from '../../domain/order.js';
 import type { MarginMode, PositionMode, VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venue.js';
 import { BarFillModel, type TickBarColumns } from './bar-fill-model.js';
-import { ClientIdMap } from './client-id-map.js';
+import { OrderIdMap } from '../../domain/order-id-map.js';
 import { QuoteFillModel, type TickQuoteColumns } from './quote-fill-model.js';
 import { SimAccount, type AccountMetrics, type AccountTotals } from './sim-account.js';
 import { SimCommands } from './sim-commands.js';
@@ -53,12 +53,12 @@ export class SimulatedVenue implements VenuePort {
   private readonly commands: SimCommands;
   private readonly translator: SimEventTranslator;
   private readonly liquidator: SimLiquidator;
-  private readonly active = new ClientIdMap<OrderRecord>();
+  private readonly active = new OrderIdMap<OrderRecord>();
   /**
    * Client ids of orders queued or working and their market: a cancel sent before its order arrives finds the
    * market, and a second order with an id still in use is refused (Binance: unique among open orders).
    */
-  private readonly live = new ClientIdMap<SimMarket>();
+  private readonly live = new OrderIdMap<SimMarket>();
   /** Commands refused before they reach a market (unknown instrument, reused client id), answered at the next event. */
   private orphans: { readonly command: VenueCommand; readonly code: 'UNSUPPORTED' | 'DUPLICATE_CLIENT_ID' | 'UNKNOWN_ORDER'; readonly reason: string }[] = [];
   private sink: VenueEventSink | undefined;

@@ -1,11 +1,12 @@
-// A map keyed by client order id for the simulated venue's few live orders, with Map's semantics for get, has, set,
-// delete and values (insertion order). Small maps are two arrays scanned in order: a backtest adds and removes a few
-// orders per trade, and a Map rehashes on that churn. Must never hold anything but the venue's own bookkeeping.
+// A map keyed by client order id for the few working orders of an engine or a venue, with Map's semantics for get,
+// has, set, delete and values (insertion order). Small maps are two arrays scanned in order: a backtest adds and
+// removes a few orders per trade, and a Map rehashes (allocates a new table) on that churn. Plain data structure;
+// must never know what its values mean.
 
 /** Entries kept in the arrays; past this the map moves to a Map for good (grid strategies with many orders). */
 const SMALL = 16;
 
-export class ClientIdMap<V> {
+export class OrderIdMap<V> {
   private readonly keys: string[] = [];
   private readonly vals: V[] = [];
   private big: Map<string, V> | undefined = undefined;
@@ -57,6 +58,11 @@ export class ClientIdMap<V> {
     keys.pop();
     vals.pop();
     return true;
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.big !== undefined ? this.big.size : this.keys.length;
   }
 
   /** The values in insertion order (a copy: for snapshots and cancel-all, not the per-order path). */

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClientIdMap } from './client-id-map.js';
+import { OrderIdMap } from './order-id-map.js';
 
 type Op = { readonly kind: 'set'; readonly id: string; readonly value: number } | { readonly kind: 'delete'; readonly id: string };
 
-describe('ClientIdMap', () => {
+describe('OrderIdMap', () => {
   // Up to 40 distinct ids: sequences stay in the small (array) form or cross into the Map form past 16 entries.
   const opsArb = fc.integer({ min: 1, max: 40 }).chain((ids) => {
     const idArb = fc.integer({ min: 0, max: ids - 1 }).map((n) => `o${n}`);
@@ -18,7 +18,7 @@ describe('ClientIdMap', () => {
   it('answers get, has, delete and values exactly as a Map does after any sequence of sets and deletes (property)', () => {
     fc.assert(
       fc.property(opsArb, ({ ids, ops }) => {
-        const ours = new ClientIdMap<number>();
+        const ours = new OrderIdMap<number>();
         const model = new Map<string, number>();
         for (const op of ops) {
           if (op.kind === 'set') {
@@ -33,6 +33,7 @@ describe('ClientIdMap', () => {
             expect(ours.has(id), `has ${id} after ${op.kind} ${op.id}`).toBe(model.has(id));
           }
           expect(ours.values(), 'values in insertion order, a re-added id last').toEqual([...model.values()]);
+          expect(ours.size, 'size counts the entries').toBe(model.size);
         }
       }),
     );
