@@ -21,6 +21,8 @@ export interface LiveVenueOptions {
   readonly clock: Clock;
   readonly positionMode: PositionMode;
   readonly marginMode: MarginMode;
+  /** The session's leverage (`--leverage`), for venues whose orders name it (MEXC isolated margin). */
+  readonly leverage?: number;
   readonly onFailure?: (failure: VenueFailure) => void;
   /**
    * Binance USD-M's user data stream (order and fill events as they happen; polling stays the fallback), opened by
@@ -43,6 +45,7 @@ export function createLiveVenue(o: LiveVenueOptions): { readonly venue: CcxtVenu
     redact,
     positionMode: o.positionMode,
     marginMode: o.marginMode,
+    ...(o.leverage === undefined ? {} : { leverage: o.leverage }),
     userStream: o.userStream === false ? false : { wsBaseUrl: binanceWsBase(o.baseUrl) },
     ...(o.onFailure === undefined ? {} : { onFailure: o.onFailure }),
   });

@@ -5,7 +5,7 @@ import type { Exchange, Order, Trade } from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { MS_PER_DAY, type TimestampMs } from '../../core/time.js';
 import { loadRegistry } from '../../data/spec-files.js';
-import { FILLS_PAGE_LIMIT, readFillsSince } from './account-fills.js';
+import { FILLS_PAGE_LIMIT, readFillsSince, tradeKeys } from './account-fills.js';
 
 const spec = loadRegistry().get('BINANCE:BTCUSDT');
 const NOW_MS = Date.UTC(2025, 4, 20);
@@ -76,5 +76,27 @@ describe('readFillsSince', () => {
     const got = await readFillsSince({ exchange: s.exchange, clock, clientIdOf: (id) => (id === 'b' ? 'known-b' : undefined) }, spec, sinceMs);
     expect(got.fills.map((f) => f.event.clientId)).toEqual(['client-of-a', 'client-of-a', 'known-b']);
     expect(s.orderReads, 'order a read once; b is known').toEqual(['a']);
+  });
+});
+
+describe('tradeKeys', () => {
+  // BingX GET /openApi/swap/v2/trade/allFillOrders lists fills with no trade id (ccxt's trade.id is undefined).
+  const noId = (ts: number, amount: number, price: number): Trade => ({ ...trade(0, ts), id: undefined, amount, price }) as unknown as Trade;
+
+  it('keys a trade by its venue id where the venue gives one', () => {
+    expect(tradeKeys([trade(7, 1), trade(8, 1)])).toEqual(['7', '8']);
+  });
+
+  it('keys a trade without an id by order, time, quantity and price, and numbers repeats within one answer', () => {
+    const answer = [noId(5, 0.001, 70000.5), noId(5, 0.001, 70000.5), noId(6, 0.001, 70000.5)];
+    expect(tradeKeys(answer), 'two equal fills in one millisecond stay two').toEqual(['o1:5:0.001:70000.5', 'o1:5:0.001:70000.5#1', 'o1:6:0.001:70000.5']);
+    expect(tradeKeys(answer), 'the same answer read again gives the same keys, so a poll reports nothing twice').toEqual(tradeKeys([...answer]));
+  });
+
+  it('reports every id-less fill once in readFillsSince', async () => {
+    const sinceMs = NOW_MS - 60_000;
+    const s = stub([noId(sinceMs, 0.001, 70000.5), noId(sinceMs + 1, 0.001, 70000.5)]);
+    const got = await readFillsSince({ exchange: s.exchange, clock, clientIdOf: () => 'mine' }, spec, sinceMs);
+    expect(got.fills.map((f) => f.tradeId), 'not both "undefined"').toEqual([`o1:${sinceMs}:0.001:70000.5`, `o1:${sinceMs + 1}:0.001:70000.5`]);
   });
 });

@@ -1,7 +1,7 @@
 // The account's fills as the venue lists them (ccxt fetchMyTrades), mapped to our OrderFilled events with the
 // venue's trade id: one trade at a time for the live venue, and a paginated, bounded read since a time for
 // reconciliation after a restart. Reads only; must never place, cancel or re-send anything.
-import type { Exchange, Trade as CcxtTrade } from 'ccxt';
+import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import { countFromFloat, type Lots, type Ticks } from '../../core/grid.js';
 import { moneyFromFloat } from '../../core/money.js';
 import { MS_PER_DAY, type Clock } from '../../core/time.js';
@@ -12,7 +12,7 @@ export type OrderFilledEvent = Extract<VenueEvent, { type: 'OrderFilled' }>;
 
 /** One venue trade of the account: its ids and the event it becomes. */
 export interface AccountFill {
-  /** The venue's trade id (Binance userTrades `id`, the user stream's `t`): the key for dedupe. */
+  /** The venue's trade id (Binance userTrades `id`, the user stream's `t`), the key for dedupe; see tradeKeys where the venue gives none. */
   readonly tradeId: string;
   readonly venueOrderId: string;
   readonly event: OrderFilledEvent;
@@ -32,6 +32,8 @@ export interface FillsSinceSource {
   readonly clientIdOf: (venueOrderId: string) => string | undefined;
   /** Per-order query params (e.g. none for Binance regular orders). */
   readonly orderParams?: Record<string, unknown>;
+  /** The profile's repair of ccxt's order (MEXC: the client id is `externalOid`, which ccxt does not read). */
+  readonly repairOrder?: (o: CcxtOrder) => CcxtOrder;
 }
 
 /** Binance userTrades: startTime..endTime at most 7 days apart, at most 1000 rows a page (ccxt enforces both too). */
@@ -62,6 +64,22 @@ export function fillFromTrade(trade: CcxtTrade, spec: InstrumentSpec, clientId: 
   };
 }
 
+/**
+ * The dedupe key of each trade in one venue answer: the venue's trade id where it gives one; else (BingX's
+ * allFillOrders has none) `order:time:qty:price`, with `#n` added to the n-th repeat inside the answer, so two equal
+ * fills of one order in one millisecond stay two. The same answer read again gives the same keys.
+ */
+export function tradeKeys(trades: readonly CcxtTrade[]): string[] {
+  const repeats = new Map<string, number>();
+  return trades.map((t) => {
+    if (t.id !== undefined && t.id !== null && String(t.id) !== '') return String(t.id);
+    const base = `${String(t.order)}:${t.timestamp ?? ''}:${t.amount ?? ''}:${t.price ?? ''}`;
+    const n = repeats.get(base) ?? 0;
+    repeats.set(base, n + 1);
+    return n === 0 ? base : `${base}#${n}`;
+  });
+}
+
 /** The hedge-mode leg Binance reports on a trade (`positionSide` LONG/SHORT), undefined in one-way mode (BOTH). */
 function legOf(trade: CcxtTrade): 'long' | 'short' | undefined {
   const ps = (trade.info as { positionSide?: unknown } | undefined)?.positionSide;
@@ -76,7 +94,7 @@ function legOf(trade: CcxtTrade): 'long' | 'short' | undefined {
 export async function readFillsSince(src: FillsSinceSource, spec: InstrumentSpec, sinceMs: number, maxPages = FILLS_MAX_PAGES): Promise<FillsSince> {
   const nowMs = src.clock.nowMs();
   const seen = new Set<string>();
-  const trades: CcxtTrade[] = [];
+  const trades: { trade: CcxtTrade; key: string }[] = [];
   let fromMs = sinceMs;
   let pages = 0;
   let complete = true;
@@ -89,33 +107,35 @@ export async function readFillsSince(src: FillsSinceSource, spec: InstrumentSpec
     const page = await src.exchange.fetchMyTrades(spec.ccxtSymbol, fromMs, FILLS_PAGE_LIMIT, { until: toMs });
     pages += 1;
     let lastMs = fromMs;
-    for (const t of page) {
+    const keys = tradeKeys(page);
+    page.forEach((t, i) => {
       const ts = t.timestamp ?? 0;
       lastMs = Math.max(lastMs, ts);
-      const id = String(t.id);
-      if (ts < sinceMs || ts > toMs || seen.has(id)) continue;
-      seen.add(id);
-      trades.push(t);
-    }
+      const key = keys[i] ?? String(t.id);
+      if (ts < sinceMs || ts > toMs || seen.has(key)) return;
+      seen.add(key);
+      trades.push({ trade: t, key });
+    });
     // A full page may stop inside a millisecond: the next page starts at that millisecond, and ids dedupe it.
     fromMs = page.length >= FILLS_PAGE_LIMIT ? (lastMs > fromMs ? lastMs : lastMs + 1) : toMs + 1;
   }
-  trades.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0) || Number(a.id) - Number(b.id));
+  trades.sort((a, b) => (a.trade.timestamp ?? 0) - (b.trade.timestamp ?? 0) || Number(a.trade.id) - Number(b.trade.id) || 0);
   const clientIds = new Map<string, string | undefined>();
   const fills: AccountFill[] = [];
-  for (const t of trades) {
+  for (const { trade: t, key } of trades) {
     const venueOrderId = String(t.order);
     if (!clientIds.has(venueOrderId)) clientIds.set(venueOrderId, src.clientIdOf(venueOrderId) ?? (await clientIdFromVenue(src, spec, venueOrderId)));
     const clientId = clientIds.get(venueOrderId);
     const action = t.side === 'sell' ? 'sell' : 'buy';
     const event = clientId === undefined ? undefined : fillFromTrade(t, spec, clientId, action, legOf(t), nowMs);
-    if (event !== undefined) fills.push({ tradeId: String(t.id), venueOrderId, event });
+    if (event !== undefined) fills.push({ tradeId: key, venueOrderId, event });
     else complete = false;
   }
   return { fills, complete };
 }
 
 async function clientIdFromVenue(src: FillsSinceSource, spec: InstrumentSpec, venueOrderId: string): Promise<string | undefined> {
-  const o = await src.exchange.fetchOrder(venueOrderId, spec.ccxtSymbol, src.orderParams ?? {});
+  const raw = await src.exchange.fetchOrder(venueOrderId, spec.ccxtSymbol, src.orderParams ?? {});
+  const o = src.repairOrder?.(raw) ?? raw;
   return o.clientOrderId === undefined || o.clientOrderId === '' ? undefined : o.clientOrderId;
 }

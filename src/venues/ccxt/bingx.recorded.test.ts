@@ -2,7 +2,7 @@
 // snapshot and settings its recorded answer becomes; every entry of the error table. Payloads follow BingX's swap V2
 // docs (https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html; test/fixtures/venues/README.md per file).
 import { describe, expect, it } from 'vitest';
-import { setMarginMode, setPositionMode } from './account-setup.js';
+import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { BINGX_ERRORS, bingxProfile } from './bingx.js';
 import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
@@ -67,13 +67,49 @@ describe('bingx through ccxt: orders', () => {
   it('asks for the order by clientOrderId after a create timed out, adopts it and never re-sends', async () => {
     const r = recordedRig(bingxProfile, ID, { ...base, [CREATE]: { fault: 'timeout' }, [QUERY]: ok('query-order-new') });
     const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-to', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
-    expect(r.callsTo(QUERY)[0]?.params, 'query order by client id').toMatchObject({ symbol: 'BTC-USDT', clientOrderId: 'mf-bingx-to' });
+    expect(r.callsTo(QUERY)[0]?.params, 'query order by clientOrderId alone: no empty orderId beside it').toEqual({ symbol: 'BTC-USDT', clientOrderId: 'mf-bingx-to' });
     expect(events).toEqual([expect.objectContaining({ type: 'OrderAccepted', clientId: 'mf-bingx-to', venueOrderId: '1736012449498123999' })]);
     expect(r.callsTo(CREATE)).toHaveLength(1);
   });
 });
 
+describe('bingx through ccxt: fills without trade ids', () => {
+  it('reports both fills of one order although allFillOrders gives no trade id (keyed by order, time, quantity, price)', async () => {
+    const r = recordedRig(bingxProfile, ID, { ...base, 'GET /openApi/swap/v2/trade/allFillOrders': ok('all-fill-orders-two') });
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    expect(events.map((e) => e.type), 'two fills of 10 lots make the 20-lot order').toEqual(['OrderAccepted', 'OrderFilled', 'OrderFilled']);
+    expect(events.slice(1), 'volume "0.0010" = 10 lots at "70000.5" and "70001.0" (0.1 ticks); commission "-0.0350" each').toMatchObject([
+      { lots: 10, priceTicks: 700005, fee: 3500000 },
+      { lots: 10, priceTicks: 700010, fee: 3500000 },
+    ]);
+  });
+});
+
 describe('bingx through ccxt: account reads and setters', () => {
+  it('reads the wallet balance into the snapshot from `balance`, not ccxt\'s total (equity with unrealised P&L)', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    const snap = await r.venue.snapshot();
+    expect(snap.balance, 'balance "1234.5678" USDT in 1e-8 units; equity would be 1234.9178').toBe(123456780000);
+  });
+
+  it('reads a one-way position (positionSide BOTH) with a negative amount as short', async () => {
+    const r = recordedRig(bingxProfile, ID, { ...base, 'GET /openApi/swap/v2/user/positions': ok('user-positions-oneway') });
+    const snap = await r.venue.snapshot();
+    expect(snap.positions, 'positionAmt "-0.0050" = -50 lots').toEqual([{ instrument: ID, signedLots: -50, entryTicks: expect.closeTo(701234, 6) as number }]);
+    expect(snap.settings, 'isolated false = cross').toEqual([{ instrument: ID, marginMode: 'cross', leverage: 10 }]);
+  });
+
+  it('sets leverage for side BOTH in one-way mode and for LONG and SHORT in hedge mode', async () => {
+    const LEVERAGE = 'POST /openApi/swap/v2/trade/leverage';
+    const r = recordedRig(bingxProfile, ID, { ...base, [LEVERAGE]: ok('set-leverage') });
+    const src = { profile: bingxProfile, exchange: r.exchange };
+    await setLeverage(src, r.spec, 10, { positionMode: 'one-way' });
+    // https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html#Set%20Leverage: side LONG, SHORT, or BOTH (one-way).
+    expect(r.callsTo(LEVERAGE).map((c) => c.params)).toEqual([{ symbol: 'BTC-USDT', side: 'BOTH', leverage: '10' }]);
+    await setLeverage(src, r.spec, 5, { positionMode: 'hedge' });
+    expect(r.callsTo(LEVERAGE).slice(1).map((c) => c.params.side), 'each leg of hedge mode').toEqual(['LONG', 'SHORT']);
+  });
+
   it('reads the wallet balance, the short position, its settings and both working orders exactly', async () => {
     const r = recordedRig(bingxProfile, ID, base);
     const snap = await r.venue.snapshot();

@@ -44,7 +44,16 @@ export const bingxProfile: VenueProfile = {
   triggerParams: (kind, _action, triggerPrice) => unifiedTriggerParams(kind, triggerPrice),
   legParams: unifiedLegParams,
   queryParams: () => ({}),
+  // GET /openApi/swap/v2/trade/order takes orderId or clientOrderId; ccxt always adds orderId, empty here, so it is
+  // dropped (undefined) and only the client id is sent.
+  clientIdQuery: (clientId) => ({ kind: 'fetch-order', params: { clientOrderId: clientId, orderId: undefined } }),
   orderTradesParams: (venueOrderId) => ({ orderId: venueOrderId }),
+  // POST /openApi/swap/v2/trade/leverage names the side: BOTH in one-way mode, LONG and SHORT in hedge mode
+  // (https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html#Set%20Leverage).
+  setterParams: (setting, account) => {
+    if (setting !== 'leverage' || account.positionMode === undefined) return [{}];
+    return account.positionMode === 'hedge' ? [{ side: 'LONG' }, { side: 'SHORT' }] : [{ side: 'BOTH' }];
+  },
   // GET /openApi/swap/v3/user/balance: `balance` is the wallet; ccxt's total is `equity` (with unrealised P&L).
   walletBalanceText: (info, settle) => {
     const rows = (info as { data?: unknown } | undefined)?.data;

@@ -2,7 +2,7 @@
 // snapshot and settings its recorded answer becomes; every entry of the retCode table. Payloads follow Bybit's
 // documented examples (test/fixtures/venues/README.md lists the page of each): https://bybit-exchange.github.io/docs/v5/intro
 import { describe, expect, it } from 'vitest';
-import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
+import { readAccountSettings, setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { BYBIT_ERRORS, bybitInverseProfile, bybitLinearProfile } from './bybit.js';
 import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
@@ -73,27 +73,53 @@ describe('bybit-linear through ccxt: orders (https://bybit-exchange.github.io/do
     expect(events).toEqual([expect.objectContaining({ type: 'OrderCancelled', clientId: 'mf-bybit-1' })]);
   });
 
-  it('asks GET /v5/order/realtime after a create timed out, adopts the order the venue lists and never re-sends', async () => {
+  it('asks GET /v5/order/realtime by orderLinkId after a create timed out, adopts the order the venue lists and never re-sends', async () => {
     const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, [CREATE]: { fault: 'timeout' }, [REALTIME]: ok('order-realtime-new') }, UTA);
     const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bybit-to', action: 'buy', lots: 2, type: 'limit', price: 69000 }), tsLocal: 0 });
-    expect(r.callsTo(REALTIME), 'ccxt reads single orders only with acknowledged (profile option)').not.toHaveLength(0);
+    // https://bybit-exchange.github.io/docs/v5/order/open-order: orderLinkId filters; Bybit has no `clientOrderId`, and
+    // an empty orderId would leave the list unfiltered (ccxt returns its first order).
+    expect(r.callsTo(REALTIME)[0]?.params, 'asked by our orderLinkId only (ccxt needs acknowledged, a profile option)').toEqual({ category: 'linear', symbol: 'BTCUSDT', orderLinkId: 'mf-bybit-to' });
     expect(events).toEqual([expect.objectContaining({ type: 'OrderAccepted', clientId: 'mf-bybit-to', venueOrderId: '1321003749386327999' })]);
     expect(r.callsTo(CREATE), 'one create per intent').toHaveLength(1);
     expect(r.failures.map((f) => f.code)).toEqual(['TIMEOUT']);
   });
 });
 
+describe('bybit through ccxt: an order asked for by client id', () => {
+  it('does not adopt an order carrying another orderLinkId: the create stays unresolved and is not re-sent', async () => {
+    // order-realtime-new lists mf-bybit-to; a venue ignoring the filter would answer with it for any client id.
+    const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, [CREATE]: { fault: 'timeout' }, [REALTIME]: ok('order-realtime-new') }, UTA);
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bybit-mine', action: 'buy', lots: 2, type: 'limit', price: 69000 }), tsLocal: 0 });
+    expect(events.map((e) => e.type), 'someone else\'s order is never reported as ours').toEqual(['OrderRejected']);
+    expect(events[0]).toMatchObject({ code: 'VENUE_ERROR', reason: expect.stringContaining('not re-sent') as string });
+    expect(r.callsTo(CREATE), 'one create per intent').toHaveLength(1);
+  });
+});
+
 describe('bybit through ccxt: account reads and setters', () => {
+  it('reads one-way mode from positionIdx 0 and the margin mode from GET /v5/account/info (ccxt has no fetchPositionMode for Bybit)', async () => {
+    const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, 'GET /v5/account/info': ok('account-info') }, UTA);
+    const settings = await readAccountSettings({ profile: bybitLinearProfile, exchange: r.exchange }, r.spec);
+    expect(settings, 'positionIdx 0 = one-way; REGULAR_MARGIN = cross (account-wide on a unified account); leverage "10"').toEqual({ positionMode: 'one-way', marginMode: 'cross', leverage: 10 });
+    expect(r.callsTo('GET /v5/position/list')[0]?.params).toMatchObject({ category: 'linear', symbol: 'BTCUSDT' });
+  });
+
+  it('reads hedge mode from positionIdx 1 and 2 (a flat long leg is listed too) and ISOLATED_MARGIN as isolated', async () => {
+    const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, 'GET /v5/position/list': ok('position-list-hedge'), 'GET /v5/account/info': ok('account-info-isolated') }, UTA);
+    const settings = await readAccountSettings({ profile: bybitLinearProfile, exchange: r.exchange }, r.spec);
+    // https://bybit-exchange.github.io/docs/v5/position: positionIdx 1 buy side of hedge mode, 2 sell side.
+    expect(settings, 'both legs listed = hedge mode').toMatchObject({ positionMode: 'hedge', marginMode: 'isolated' });
+  });
+
   it('reads the USDT wallet balance, the short position and both working orders exactly', async () => {
-    const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, [REALTIME]: ok('open-orders') }, UTA);
+    const r = recordedRig(bybitLinearProfile, 'BYBIT:BTCUSDT', { ...base, [REALTIME]: ok('open-orders'), 'GET /v5/account/info': ok('account-info') }, UTA);
     const snap = await r.venue.snapshot();
     expect(r.callsTo('GET /v5/account/wallet-balance')[0]?.params).toEqual({ accountType: 'UNIFIED' });
     expect(snap.balance, 'coin USDT walletBalance "1234.56789012" in 1e-8 units').toBe(123456789012);
     expect(snap.positions, 'side Sell, size "0.005" = -5 lots at avgPrice "70123.4" = 701234 ticks').toEqual([{ instrument: 'BYBIT:BTCUSDT', signedLots: -5, entryTicks: expect.closeTo(701234, 6) as number }]);
     // Unified accounts set the margin mode account-wide (GET /v5/account/info); a position's tradeMode is deprecated
-    // and always 0 there (https://bybit-exchange.github.io/docs/v5/position), so the snapshot does not guess it.
-    expect(snap.settings, 'leverage "10"; margin mode not stated by the position').toEqual([{ instrument: 'BYBIT:BTCUSDT', marginMode: undefined, leverage: 10 }]);
-    expect(snap.marginMode, 'the configured one where the venue does not say').toBe('cross');
+    // and always 0 there (https://bybit-exchange.github.io/docs/v5/position), so the mode is read from the account.
+    expect(snap.settings, 'leverage "10"; REGULAR_MARGIN = cross').toEqual([{ instrument: 'BYBIT:BTCUSDT', marginMode: 'cross', leverage: 10 }]);
     expect(snap.openOrders.map((o) => o.order)).toEqual([
       { clientId: 'mf-bybit-1', instrument: 'BYBIT:BTCUSDT', action: 'buy', qtyLots: 2, effect: 'open-or-reduce', type: 'limit', limitTicks: 690000, timeInForce: 'GTX' },
       { clientId: 'mf-bybit-stop', instrument: 'BYBIT:BTCUSDT', action: 'buy', qtyLots: 5, effect: 'reduce-only', type: 'stop-market', triggerTicks: 715000 },

@@ -3,7 +3,7 @@
 import type { OrderAction } from '../../domain/order.js';
 import type { Side } from '../../domain/side.js';
 import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
-import { setOf, type TriggerKind, type VenueProfile } from './venue-profile.js';
+import { setOf, type ClientIdQuery, type TriggerKind, type VenueProfile } from './venue-profile.js';
 
 /** Bybit V5 retCodes, https://bybit-exchange.github.io/docs/v5/error. */
 export const BYBIT_ERRORS: VenueErrorTable = {
@@ -54,6 +54,10 @@ const common = {
   triggerParams,
   legParams,
   queryParams: () => ({}),
+  // GET /v5/order/realtime filters by orderLinkId (https://bybit-exchange.github.io/docs/v5/order/open-order); ccxt
+  // would pass `clientOrderId` through, which Bybit does not know, with an empty orderId: an unfiltered list whose
+  // first order ccxt returns. The empty orderId is dropped (undefined) so only our client id filters.
+  clientIdQuery: (clientId: string): ClientIdQuery => ({ kind: 'fetch-order', params: { orderLinkId: clientId, orderId: undefined } }),
   orderTradesParams: (venueOrderId: string) => ({ orderId: venueOrderId }),
   // ccxt refuses fetchOrder on unified accounts unless told that GET /v5/order/realtime only covers open orders and
   // the last 500 closed ones (ccxt bybit.fetchOrder); the adapter reads back only orders it placed moments ago.

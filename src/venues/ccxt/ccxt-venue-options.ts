@@ -35,6 +35,8 @@ export interface CcxtVenueOptions {
   /** The modes the session expects; reported by snapshot() where the venue cannot be asked. */
   readonly positionMode: PositionMode;
   readonly marginMode: MarginMode;
+  /** The leverage multiplier the session set (e.g. 10 = 10x), for venues whose orders name it (MEXC isolated margin). */
+  readonly leverage?: number;
   /** After a timeout or unknown outcome: how often, and how long apart (ms), to ask for the order by client id. */
   readonly unknownOutcome?: { readonly queries: number; readonly delayMs: number };
   /** Waits (injected so tests do not sleep). */

@@ -5,9 +5,10 @@ import type { Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderSpec } from '../../domain/order.js';
 import type { RejectCode, VenueCommand, VenueEvent } from '../venue.js';
-import { fillFromTrade, type OrderFilledEvent } from './account-fills.js';
+import { fillFromTrade, tradeKeys, type OrderFilledEvent } from './account-fills.js';
 import type { StreamAlgoUpdate } from './binance-user-stream.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
+import { fetchOrderByClientId, repairedOrder } from './order-lookup.js';
 import { childOrderIdOf, fromCcxtOrder, toCcxtOrder, type OrderView } from './order-mapping.js';
 import type { StreamTrade } from './user-stream-link.js';
 import { outcomeUnknown, type ClassifiedError } from './venue-failure.js';
@@ -67,10 +68,10 @@ export class OrderDesk {
     const tracked: TrackedOrder = { spec: order, instrument, venueOrderId: undefined, childOrderId: undefined, triggered: false, reportedLots: 0, seenTradeIds: new Set(), done: false };
     // Tracked before sending: from here on the client id is spent, whatever the outcome.
     this.orders.set(order.clientId, tracked);
-    const req = toCcxtOrder(order, instrument, this.h.o.profile);
+    const req = toCcxtOrder(order, instrument, this.h.o.profile, this.account());
     let placed: CcxtOrder;
     try {
-      placed = await this.h.o.exchange.createOrder(req.symbol, req.type, req.side, req.amount, req.price, req.params);
+      placed = this.repaired(await this.h.o.exchange.createOrder(req.symbol, req.type, req.side, req.amount, req.price, req.params));
     } catch (e) {
       const c = this.h.classify(e);
       if (outcomeUnknown(c.meaning)) return this.resolveUnknown(order.clientId, tracked, c);
@@ -161,7 +162,7 @@ export class OrderDesk {
       return this.h.emit({ type: 'CancelRejected', clientId, code: 'UNKNOWN_ORDER', reason: `${this.h.name} has no working order ${clientId}`, ...this.now() });
     }
     try {
-      const o = await this.h.o.exchange.cancelOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams(t.spec.type));
+      const o = this.repaired(await this.h.o.exchange.cancelOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams(t.spec.type)));
       // Fills that happened before the cancel are reported first, then the cancel itself.
       await this.apply(clientId, t, { ...fromCcxtOrder(o, t.instrument), status: 'canceled' }, o);
     } catch (e) {
@@ -181,7 +182,7 @@ export class OrderDesk {
       return refuse('UNSUPPORTED', `${this.h.name} modifies only the price and quantity of limit orders; cancel and re-place a ${t.spec.type} order`);
     }
     const next: OrderSpec = { ...t.spec, qtyLots: command.qtyLots ?? t.spec.qtyLots, limitTicks: command.limitTicks ?? t.spec.limitTicks };
-    const req = toCcxtOrder(next, t.instrument, this.h.o.profile);
+    const req = toCcxtOrder(next, t.instrument, this.h.o.profile, this.account());
     try {
       const o = await this.h.o.exchange.editOrder(t.venueOrderId, req.symbol, req.type, req.side, req.amount, req.price, this.h.o.profile.queryParams(next.type));
       this.orders.set(clientId, { ...t, spec: next, venueOrderId: String(o.id ?? t.venueOrderId) });
@@ -218,10 +219,10 @@ export class OrderDesk {
     this.reject(clientId, 'VENUE_ERROR', `outcome unknown after ${describeError(cause)}; the venue lists no order ${clientId} after ${queries} queries, and it is not re-sent`);
   }
 
+  /** The venue's order with this client id, asked the way the venue needs (order-lookup.ts); undefined when not found. */
   private async fetchByClientId(clientId: string, t: TrackedOrder): Promise<CcxtOrder | undefined> {
     try {
-      // ccxt reads the client id from params; the venue order id is unknown here, so it is passed empty.
-      return await this.h.o.exchange.fetchOrder('', t.instrument.ccxtSymbol, { clientOrderId: clientId, ...this.h.o.profile.queryParams(t.spec.type) });
+      return await fetchOrderByClientId(this.h.o.exchange, this.h.o.profile, t.instrument, clientId, t.spec.type);
     } catch (e) {
       this.h.classify(e);
       return undefined;
@@ -248,11 +249,11 @@ export class OrderDesk {
     if (t.venueOrderId === undefined) return;
     let o: CcxtOrder;
     try {
-      o = await this.h.o.exchange.fetchOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams(t.spec.type));
+      o = this.repaired(await this.h.o.exchange.fetchOrder(t.venueOrderId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams(t.spec.type)));
       const childId = isConditional(t.spec.type) ? childOrderIdOf(o) : undefined;
       if (childId !== undefined) {
         this.markTriggered(clientId, t, childId, o.lastUpdateTimestamp ?? o.timestamp ?? this.h.o.clock.nowMs());
-        o = await this.h.o.exchange.fetchOrder(childId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams('market'));
+        o = this.repaired(await this.h.o.exchange.fetchOrder(childId, t.instrument.ccxtSymbol, this.h.o.profile.queryParams('market')));
       }
     } catch (e) {
       this.h.classify(e);
@@ -304,10 +305,12 @@ export class OrderDesk {
       return;
     }
     const sorted = [...trades].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-    for (const trade of sorted) {
+    const keys = tradeKeys(sorted);
+    sorted.forEach((trade, i) => {
       const event = fillFromTrade(trade, t.instrument, clientId, t.spec.action, t.spec.positionSide, this.h.o.clock.nowMs());
-      if (event !== undefined) this.deliverFill(clientId, t, String(trade.id), event);
-    }
+      const key = keys[i];
+      if (event !== undefined && key !== undefined) this.deliverFill(clientId, t, key, event);
+    });
     if (t.reportedLots >= t.spec.qtyLots) t.done = true;
   }
 
@@ -318,6 +321,16 @@ export class OrderDesk {
     t.reportedLots += event.lots;
     this.h.emit(event);
     if (t.reportedLots >= t.spec.qtyLots) t.done = true;
+  }
+
+  private repaired(o: CcxtOrder): CcxtOrder {
+    return repairedOrder(this.h.o.profile, o);
+  }
+
+  /** The account settings the session runs with, for venues whose orders name them (MEXC openType). */
+  private account(): { marginMode: CcxtVenueOptions['marginMode']; positionMode: CcxtVenueOptions['positionMode']; leverage?: number } {
+    const { marginMode, positionMode, leverage } = this.h.o;
+    return { marginMode, positionMode, ...(leverage === undefined ? {} : { leverage }) };
   }
 
   private reject(clientId: string, code: RejectCode, reason: string): void {

@@ -8,6 +8,7 @@ import type { BinanceUserStream, ResyncReason, StreamAlgoUpdate } from './binanc
 import { BracketKeeper } from './bracket-keeper.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
 import { OrderDesk } from './ccxt-venue-orders.js';
+import { repairedOrder } from './order-lookup.js';
 import { linkUserStream, type StreamTrade } from './user-stream-link.js';
 import { readSnapshot, type CcxtVenueSnapshot } from './venue-snapshot.js';
 import { withdrawPermission, type WithdrawPermission } from './withdraw-permission.js';
@@ -118,7 +119,7 @@ export class CcxtVenue implements VenuePort {
     if (spec === undefined) throw new Error(`${this.name} does not trade ${instrumentId}; it trades ${[...this.specs.keys()].join(', ')}`);
     const known = new Map([...this.desk.orders].filter(([, t]) => t.venueOrderId !== undefined).map(([clientId, t]) => [t.venueOrderId, clientId]));
     for (const [childId, clientId] of this.desk.childOwners) known.set(childId, clientId);
-    return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id) }, spec, sinceMs));
+    return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id), repairOrder: (o) => repairedOrder(this.o.profile, o) }, spec, sinceMs));
   }
 
   /** Whether the key in use can withdraw (the live command refuses such a key). Throws a VenueFailure. */

@@ -2,8 +2,9 @@
 // snapshot and settings its recorded answer becomes; every entry of the error table; trigger orders refused before
 // sending. Payloads follow MEXC's contract API docs (https://mexcdevelop.github.io/apidocs/contract_v1_en/).
 import { describe, expect, it } from 'vitest';
-import { setPositionMode } from './account-setup.js';
+import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { MEXC_ERRORS, mexcProfile } from './mexc.js';
+import { venueFixture } from './testing/fixtures.js';
 import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
 
@@ -41,6 +42,24 @@ describe('mexc through ccxt: orders (https://mexcdevelop.github.io/apidocs/contr
     });
   }
 
+  it('sends the session\'s isolated margin (openType 1) with its leverage, not ccxt\'s default cross', async () => {
+    const r = recordedRig(mexcProfile, ID, base, { marginMode: 'isolated', leverage: 10 });
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-iso', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+    // order/create: openType 1 isolated, 2 cross; leverage "necessary on isolated margin".
+    expect(r.callsTo(CREATE)[0]?.params).toMatchObject({ openType: '1', leverage: '10', externalOid: 'mf-mexc-iso' });
+  });
+
+  it('asks GET order/external/{symbol}/{external_oid} after a create timed out, adopts the order and never re-sends', async () => {
+    const EXTERNAL = 'GET /api/v1/private/order/external/BTC_USDT/mf-mexc-to';
+    const r = recordedRig(mexcProfile, ID, { ...base, [CREATE]: { fault: 'timeout' }, [EXTERNAL]: ok('order-external') });
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-to', action: 'buy', lots: 20, type: 'limit', price: 69000 }), tsLocal: 0 });
+    // https://mexcdevelop.github.io/apidocs/contract_v1_en/#query-the-order-based-on-the-external-number; ccxt's
+    // fetchOrder ignores the client id and would ask order/get/ with no id.
+    expect(r.callsTo(EXTERNAL), 'asked by our externalOid').toHaveLength(1);
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderAccepted', clientId: 'mf-mexc-to', venueOrderId: '739113577038255999' })]);
+    expect(r.callsTo(CREATE), 'one create per intent').toHaveLength(1);
+  });
+
   it('refuses stop and take-profit orders before sending: ccxt would send them to order/create as an immediate close', async () => {
     const r = recordedRig(mexcProfile, ID, base);
     for (const type of ['stop-market', 'take-profit-market'] as const) {
@@ -75,15 +94,49 @@ describe('mexc through ccxt: account reads and setters', () => {
     const r = recordedRig(mexcProfile, ID, base);
     const snap = await r.venue.snapshot();
     expect(snap.positions, 'positionType 2 = short, holdVol 50 contracts at holdAvgPrice 70123.4').toEqual([{ instrument: ID, signedLots: -50, entryTicks: expect.closeTo(701234, 6) as number }]);
-    // The margin mode is left out: ccxt 4.5.84 reads it from `margin_mode`, a field the documented answer does not
-    // have (it says openType 1 = isolated), so ccxt reports cross here.
-    expect(snap.settings[0]?.leverage, 'leverage 10').toBe(10);
+    // ccxt 4.5.84 reads the margin mode from `margin_mode`, a field the documented answer does not have; the profile
+    // reads openType (1 isolated, 2 cross).
+    expect(snap.settings, 'openType 1 = isolated, leverage 10').toEqual([{ instrument: ID, marginMode: 'isolated', leverage: 10 }]);
     expect(snap.positionMode, 'position_mode data 2 = one-way').toBe('one-way');
-    // Working orders are listed (GET order/list/open_orders), but ccxt 4.5.84 does not parse MEXC's externalOid or
-    // orderType into the order, so they cannot be matched to our client ids yet.
+    expect(snap.balance, 'the wallet is cashBalance 1234.5678 (1e-8 units), not ccxt\'s total = equity 1234.9178').toBe(123456780000);
+  });
+
+  it('matches working orders to our client ids by externalOid and rebuilds them from orderType and side', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    const snap = await r.venue.snapshot();
     expect(r.callsTo('GET /api/v1/private/order/list/open_orders')[0]?.params).toEqual({ page_size: '100' });
-    const raw = (await r.exchange.fetchBalance({ type: 'swap' })).info;
-    expect(mexcProfile.walletBalanceText?.(raw, 'USDT'), 'the wallet is cashBalance, not equity 1234.9178').toBe('1234.5678');
+    // ccxt 4.5.84 parses neither externalOid nor orderType; side 1 = open long (buy), orderType 2 = post-only.
+    expect(snap.openOrders).toEqual([{
+      clientId: 'mf-mexc-1', venueOrderId: '739113577038255616', filledLots: 0,
+      order: { clientId: 'mf-mexc-1', instrument: ID, action: 'buy', qtyLots: 20, effect: 'open-or-reduce', type: 'limit', limitTicks: 690000, timeInForce: 'GTX' },
+    }]);
+    const events = await r.run({ type: 'CancelOrder', clientId: 'mf-mexc-1', tsLocal: 0 });
+    expect(events, 'the adopted order can be cancelled after a restart').toEqual([expect.objectContaining({ type: 'OrderCancelled', clientId: 'mf-mexc-1' })]);
+  });
+
+  it('reads side 4 (close long) as a reduce-only sell', async () => {
+    const closeLong = { status: 200, body: venueFixture('mexc', 'open-orders').replace('"side":1', '"side":4').replace('"orderType":2', '"orderType":1') };
+    const r = recordedRig(mexcProfile, ID, { ...base, 'GET /api/v1/private/order/list/open_orders': closeLong });
+    const snap = await r.venue.snapshot();
+    expect(snap.openOrders[0]?.order, 'sides 3 and 4 are sells; 2 and 4 close a position; orderType 1 = GTC limit').toMatchObject({ action: 'sell', effect: 'reduce-only', type: 'limit', timeInForce: 'GTC' });
+  });
+
+  it('sets leverage with its margin type for both position types, and the margin type with the leverage', async () => {
+    const CHANGE = 'POST /api/v1/private/position/change_leverage';
+    const r = recordedRig(mexcProfile, ID, { ...base, [CHANGE]: ok('change-leverage') });
+    const src = { profile: mexcProfile, exchange: r.exchange };
+    // https://mexcdevelop.github.io/apidocs/contract_v1_en/#switch-leverage: with no position, openType, symbol and
+    // positionType (1 long, 2 short) are required.
+    await setLeverage(src, r.spec, 10, { marginMode: 'isolated' });
+    expect(r.callsTo(CHANGE).map((c) => c.params)).toEqual([
+      { leverage: '10', openType: '1', symbol: 'BTC_USDT', positionType: '1' },
+      { leverage: '10', openType: '1', symbol: 'BTC_USDT', positionType: '2' },
+    ]);
+    await setMarginMode(src, r.spec, 'cross', { leverage: 5 });
+    expect(r.callsTo(CHANGE).slice(2).map((c) => c.params), 'openType 2 = cross, at the given leverage').toEqual([
+      { leverage: '5', openType: '2', symbol: 'BTC_USDT', positionType: '1' },
+      { leverage: '5', openType: '2', symbol: 'BTC_USDT', positionType: '2' },
+    ]);
   });
 
   it('switches position mode with POST change_position_mode (1 hedge, 2 one-way)', async () => {

@@ -1,7 +1,9 @@
 // MEXC USDT-M perpetual contracts through ccxt's mexc: capability map and error-code table. Trigger orders, trailing
 // stops and edits are refused before sending: the adapter cannot place, read back or cancel MEXC plan orders safely.
+import type { Order as CcxtOrder, Position as CcxtPosition } from 'ccxt';
+import type { MarginMode } from '../venue.js';
 import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
-import { setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
+import { setOf, unifiedLegParams, unifiedTriggerParams, type AccountContext, type VenueProfile } from './venue-profile.js';
 
 /** MEXC contract error codes, https://mexcdevelop.github.io/apidocs/contract_v1_en/#error-code-example. */
 export const MEXC_ERRORS: VenueErrorTable = {
@@ -22,6 +24,63 @@ export const MEXC_ERRORS: VenueErrorTable = {
   '2015': refusal('INSUFFICIENT_MARGIN'), // leverage: not enough margin
   '3001': refusal('UNKNOWN_ORDER'), // order does not exist (cancel)
 };
+
+const DOCS = 'https://mexcdevelop.github.io/apidocs/contract_v1_en/';
+
+/** MEXC's openType: 1 isolated, 2 cross (order/create, position/change_leverage). */
+const openTypeOf = (mode: MarginMode): 1 | 2 => (mode === 'isolated' ? 1 : 2);
+
+/**
+ * A MEXC contract order as the docs describe it (GET order/get/{order_id}, order/external/{symbol}/{external_oid},
+ * order/list/open_orders): side 1 open long, 2 close short, 3 open short, 4 close long; orderType 1 limit, 2 post-only,
+ * 3 IOC, 4 FOK, 5 market, 6 market converted to a price; state 1 pending, 2 open, 3 filled, 4 cancelled, 5 invalid.
+ * ccxt 4.5.84 reads none of externalOid, orderType, sides 3/4 or states 1/5, so they are read here from `info`.
+ */
+export function repairMexcOrder(o: CcxtOrder): CcxtOrder {
+  const info = (o.info ?? {}) as Record<string, unknown>;
+  if (info['externalOid'] === undefined && info['orderType'] === undefined) return o;
+  const side = Number(info['side']);
+  const orderType = Number(info['orderType']);
+  const state = Number(info['state']);
+  const externalOid = typeof info['externalOid'] === 'string' && info['externalOid'] !== '' ? info['externalOid'] : undefined;
+  const typeOf: Record<number, { type: string; timeInForce?: string; postOnly?: boolean }> = {
+    1: { type: 'limit', timeInForce: 'GTC' },
+    2: { type: 'limit', timeInForce: 'PO', postOnly: true },
+    3: { type: 'limit', timeInForce: 'IOC' },
+    4: { type: 'limit', timeInForce: 'FOK' },
+    5: { type: 'market' },
+    6: { type: 'market' },
+  };
+  const statusOf: Record<number, string> = { 1: 'open', 2: 'open', 3: 'closed', 4: 'canceled', 5: 'rejected' };
+  const kind = typeOf[orderType];
+  return {
+    ...o,
+    ...(externalOid === undefined ? {} : { clientOrderId: externalOid }),
+    ...(side === 1 || side === 2 ? { side: 'buy' } : side === 3 || side === 4 ? { side: 'sell' } : {}),
+    ...(side >= 1 && side <= 4 ? { reduceOnly: side === 2 || side === 4 } : {}),
+    ...(kind === undefined ? {} : { type: kind.type, postOnly: kind.postOnly === true, ...(kind.timeInForce === undefined ? {} : { timeInForce: kind.timeInForce }) }),
+    ...(statusOf[state] === undefined ? {} : { status: statusOf[state] }),
+  };
+}
+
+/** MEXC positions state their margin mode as openType (1 isolated, 2 cross); ccxt 4.5.84 reads a `margin_mode` field instead. */
+export function repairMexcPosition(p: CcxtPosition): CcxtPosition {
+  const openType = Number((p.info as Record<string, unknown> | undefined)?.['openType']);
+  return openType === 1 ? { ...p, marginMode: 'isolated' } : openType === 2 ? { ...p, marginMode: 'cross' } : p;
+}
+
+function setterParams(setting: 'position-mode' | 'margin-mode' | 'leverage', account: AccountContext): readonly Record<string, unknown>[] {
+  // POST position/change_leverage sets leverage and margin type (openType) together; with no position open it needs
+  // the position type (1 long, 2 short), so both sides are set. What is not known is left out, and ccxt names it.
+  switch (setting) {
+    case 'position-mode':
+      return [{}];
+    case 'margin-mode':
+      return account.leverage === undefined ? [{}] : [{ leverage: account.leverage, direction: 'long' }, { leverage: account.leverage, direction: 'short' }];
+    case 'leverage':
+      return account.marginMode === undefined ? [{}] : [1, 2].map((positionType) => ({ openType: openTypeOf(account.marginMode ?? 'cross'), positionType }));
+  }
+}
 
 export const mexcProfile: VenueProfile = {
   name: 'mexc',
@@ -44,12 +103,29 @@ export const mexcProfile: VenueProfile = {
   // externalOid: up to 32 characters.
   clientIdPattern: /^[A-Za-z0-9_-]{1,32}$/,
   errors: MEXC_ERRORS,
-  sources: ['https://mexcdevelop.github.io/apidocs/contract_v1_en/#order-under-maintenance', 'https://mexcdevelop.github.io/apidocs/contract_v1_en/#error-code-example'],
+  sources: [
+    `${DOCS}#order-under-maintenance`,
+    `${DOCS}#query-the-order-based-on-the-external-number`,
+    `${DOCS}#switch-leverage`,
+    `${DOCS}#error-code-example`,
+  ],
   trades: (spec) => spec.venue === 'MEXC' && spec.contractType === 'linear',
   triggerParams: (kind, _action, triggerPrice) => unifiedTriggerParams(kind, triggerPrice),
   legParams: unifiedLegParams,
   queryParams: () => ({}),
+  // GET /api/v1/private/order/external/{symbol}/{external_oid} (query the order based on the external number): ccxt's
+  // fetchOrder ignores a client id and would call order/get/ with no id.
+  clientIdQuery: (clientId, _type, venueSymbol) => ({ kind: 'implicit', method: 'contractPrivateGetOrderExternalSymbolExternalOid', params: { symbol: venueSymbol, external_oid: clientId } }),
   orderTradesParams: () => ({}),
+  // Each order names its margin type (openType; ccxt's default is 2, cross); isolated orders also name the leverage.
+  accountOrderParams: (account) => {
+    if (account.marginMode === undefined) return {};
+    const isolatedLeverage = account.marginMode === 'isolated' && account.leverage !== undefined ? { leverage: account.leverage } : {};
+    return { openType: openTypeOf(account.marginMode), ...isolatedLeverage };
+  },
+  repairOrder: repairMexcOrder,
+  repairPosition: repairMexcPosition,
+  setterParams,
   // GET /api/v1/private/account/assets: `cashBalance` is the wallet; ccxt's total is `equity` (with unrealised P&L).
   walletBalanceText: (info, settle) => {
     const rows = (info as { data?: unknown } | undefined)?.data;

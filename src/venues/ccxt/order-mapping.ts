@@ -7,7 +7,7 @@ import { invariant } from '../../core/errors.js';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderAction, OrderSpec, PositionEffect, TimeInForce } from '../../domain/order.js';
 import type { VenuePosition } from '../venue.js';
-import type { VenueProfile } from './venue-profile.js';
+import type { AccountContext, VenueProfile } from './venue-profile.js';
 
 /** The arguments of one ccxt `createOrder(symbol, type, side, amount, price, params)` call. */
 export interface CcxtOrderRequest {
@@ -32,8 +32,11 @@ export function exactFloat(count: number, grid: Grid): number {
 
 const tifParams = (tif: TimeInForce): Record<string, unknown> => (tif === 'GTX' ? { postOnly: true } : { timeInForce: tif });
 
-/** Builds the ccxt call for an order. The caller has checked the order against the venue's capabilities. */
-export function toCcxtOrder(order: OrderSpec, spec: InstrumentSpec, profile: VenueProfile): CcxtOrderRequest {
+/**
+ * Builds the ccxt call for an order. The caller has checked the order against the venue's capabilities. `account`
+ * (the session's settings) is named in the order where the venue wants it (MEXC's openType and isolated leverage).
+ */
+export function toCcxtOrder(order: OrderSpec, spec: InstrumentSpec, profile: VenueProfile, account: AccountContext = {}): CcxtOrderRequest {
   const price = (ticks: Ticks): number => exactFloat(ticks, spec.tick);
   const priceText = (ticks: Ticks): string => formatCount(ticks, spec.tick);
   const common = {
@@ -41,7 +44,7 @@ export function toCcxtOrder(order: OrderSpec, spec: InstrumentSpec, profile: Ven
     side: order.action,
     amount: exactFloat(order.qtyLots, spec.lot),
   };
-  const base = { clientOrderId: order.clientId, ...profile.legParams(order.positionSide, order.effect === 'reduce-only') };
+  const base = { clientOrderId: order.clientId, ...profile.accountOrderParams?.(account), ...profile.legParams(order.positionSide, order.effect === 'reduce-only') };
   switch (order.type) {
     case 'market':
       return { ...common, type: 'market', price: undefined, params: base };
@@ -164,11 +167,16 @@ export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec
   return isLimit ? { ...base, type: 'stop-limit', triggerTicks, limitTicks, timeInForce: tif } : { ...base, type: 'stop-market', triggerTicks };
 }
 
-/** Reads a ccxt position into ours; undefined for a flat one. `hedged` positions carry their leg. */
+/**
+ * Reads a ccxt position into ours; undefined for a flat one. `hedged` positions carry their leg. A position whose
+ * side is neither long nor short (BingX one-way mode: positionSide "BOTH", ccxt side "both") is short when its
+ * amount is negative (https://bingx-api.github.io/docs/#/en-us/swapV2/account-api.html, positionAmt).
+ */
 export function fromCcxtPosition(p: CcxtPosition, spec: InstrumentSpec): VenuePosition | undefined {
-  const lots = toLots(Math.abs(p.contracts ?? 0), spec);
+  const contracts = p.contracts ?? 0;
+  const lots = toLots(Math.abs(contracts), spec);
   if (lots === 0) return undefined;
-  const side = p.side === 'short' ? 'short' : 'long';
+  const side = p.side === 'short' || (p.side !== 'long' && contracts < 0) ? 'short' : 'long';
   const signedLots = side === 'short' ? -lots : lots;
   return {
     instrument: spec.id,

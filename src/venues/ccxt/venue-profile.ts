@@ -1,9 +1,10 @@
 // What one exchange is to the ccxt adapter: its ccxt id, capability map, error-code table and the few places where
 // the venue needs other ccxt params than the unified ones. Data and small pure functions; must never call ccxt.
+import type { Order as CcxtOrder, Position as CcxtPosition } from 'ccxt';
 import type { InstrumentSpec, VenueId } from '../../domain/instrument.js';
 import type { OrderAction, OrderSpec } from '../../domain/order.js';
 import type { Side } from '../../domain/side.js';
-import type { VenueCapabilities } from '../venue.js';
+import type { MarginMode, PositionMode, VenueCapabilities } from '../venue.js';
 import type { VenueErrorTable } from './venue-failure.js';
 
 /** The ccxt exchange classes the adapter drives. */
@@ -11,6 +12,30 @@ export type CcxtExchangeId = 'binanceusdm' | 'bybit' | 'bingx' | 'mexc' | 'weex'
 
 /** A stop fires against the move (buy above, sell below); a take-profit with it (sell above, buy below). */
 export type TriggerKind = 'stop' | 'take-profit';
+
+/**
+ * How the venue is asked for one order by our client id (after a create with an unknown outcome):
+ * - `fetch-order`: ccxt `fetchOrder(undefined, symbol, params)`, the params naming the client id as the venue wants it;
+ * - `open-orders`: ccxt `fetchOpenOrders(symbol, ..., params)`, the one carrying our client id (venues with no
+ *   single-order read for the type, e.g. WEEX algo orders);
+ * - `implicit`: a ccxt implicit method (an endpoint ccxt has no unified call for) whose answer's `data` is the order,
+ *   parsed by ccxt's `parseOrder`; an answer without `data` means no such order.
+ */
+export type ClientIdQuery =
+  | { readonly kind: 'fetch-order'; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'open-orders'; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'implicit'; readonly method: string; readonly params: Readonly<Record<string, unknown>> };
+
+/**
+ * The account's settings as far as the caller knows them (the session's configured ones), for venues whose orders or
+ * setter requests must name settings besides their own; undefined = not known (ccxt then names what is missing).
+ */
+export interface AccountContext {
+  readonly positionMode?: PositionMode;
+  readonly marginMode?: MarginMode;
+  /** The leverage multiplier (e.g. 10 = 10x). */
+  readonly leverage?: number;
+}
 
 export interface VenueProfile {
   /** Our name for the venue, e.g. `binanceusdm`, `bybit-inverse`. */
@@ -41,6 +66,28 @@ export interface VenueProfile {
   walletBalanceText?(info: unknown, settle: string): string | undefined;
   /** ccxt client options the venue needs beyond the defaults (merged by createExchange), e.g. Bybit's `acknowledged`. */
   readonly ccxtOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * How to ask for an order by our client id. Absent: ccxt's unified `fetchOrder` with `clientOrderId` (and the
+   * order type's queryParams), which ccxt maps to the venue's own parameter (Binance `origClientOrderId`).
+   */
+  clientIdQuery?(clientId: string, type: OrderSpec['type'], venueSymbol: string): ClientIdQuery;
+  /** Extra ccxt createOrder params the venue needs from the account's settings (MEXC names the margin type per order). */
+  accountOrderParams?(account: AccountContext): Record<string, unknown>;
+  /**
+   * Corrects ccxt's parse of this venue's order where ccxt 4.5 misreads the documented answer (from the raw `info`):
+   * client id, side, type, status. Absent: ccxt's order as it is.
+   */
+  repairOrder?(o: CcxtOrder): CcxtOrder;
+  /** The same for a position (e.g. MEXC's margin mode is `openType`, which ccxt does not read). */
+  repairPosition?(p: CcxtPosition): CcxtPosition;
+  /**
+   * The ccxt params of each request that sets one account setting, for venues that need the others named too (one
+   * request per entry; absent: one request without params). BingX names the leverage's side, MEXC sets leverage and
+   * margin type together per position side, WEEX sets position mode together with the margin type.
+   */
+  setterParams?(setting: 'position-mode' | 'margin-mode' | 'leverage', account: AccountContext): readonly Record<string, unknown>[];
+  /** Whether a ccxt error is in fact the venue's success answer (ccxt 4.5's weex throws on `{"code":"200","msg":"success"}`). */
+  isSuccessAnswer?(message: string): boolean;
 }
 
 /** Whether an order type waits for a trigger (stop, take-profit, trailing). */

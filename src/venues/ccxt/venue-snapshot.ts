@@ -6,6 +6,7 @@ import { moneyFromFloat, moneyFromText } from '../../core/money.js';
 import type { Clock } from '../../core/time.js';
 import type { InstrumentId, InstrumentSpec } from '../../domain/instrument.js';
 import type { MarginMode, PositionMode, VenueOpenOrder, VenuePosition, VenueSnapshot } from '../venue.js';
+import { repairedOrder } from './order-lookup.js';
 import { fromCcxtPosition, specFromCcxtOrder } from './order-mapping.js';
 import type { VenueFailure } from './venue-failure.js';
 import type { VenueProfile } from './venue-profile.js';
@@ -36,13 +37,15 @@ export interface CcxtVenueSnapshot extends VenueSnapshot {
 }
 
 /**
- * The wallet balance of the settle asset: Binance's `walletBalance` (deposits + realised P&L - fees +/- funding,
- * GET /fapi/v2/account assets[]) where ccxt keeps the raw answer, else ccxt's total for the asset.
+ * The wallet balance of the settle asset (deposits + realised P&L - fees +/- funding, no unrealised P&L): Binance's
+ * `walletBalance` (GET /fapi/v2/account assets[]) where ccxt keeps the raw answer, else the profile's reading of the
+ * raw answer (BingX `balance`, MEXC `cashBalance`), else ccxt's total for the asset, which some venues fill with
+ * equity (unrealised P&L included).
  */
-export function walletBalance(balances: Balances, settle: string): number | string {
+export function walletBalance(balances: Balances, settle: string, profile?: VenueProfile): number | string {
   const info = balances.info as { assets?: readonly { asset?: string; walletBalance?: string }[] } | undefined;
   const raw = info?.assets?.find((a) => a.asset === settle)?.walletBalance;
-  return raw ?? balances[settle]?.total ?? 0;
+  return raw ?? profile?.walletBalanceText?.(balances.info, settle) ?? balances[settle]?.total ?? 0;
 }
 
 /** Reads the snapshot; throws a VenueFailure (redacted, with its code) when the venue cannot be read. */
@@ -52,13 +55,14 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
   try {
     // ccxt picks the derivatives wallet by market type; without it some venues answer with the spot wallet.
     const balances = await ex.fetchBalance({ type: 'swap' });
-    const wallet = walletBalance(balances, settleAsset);
+    const wallet = walletBalance(balances, settleAsset, src.profile);
     const balance = (typeof wallet === 'string' ? moneyFromText(wallet, 'nearest') : undefined) ?? moneyFromFloat(Number(wallet), 'nearest');
     const bySymbol = new Map(src.instruments.map((s) => [s.ccxtSymbol, s]));
     const rawPositions = await ex.fetchPositions(src.instruments.map((s) => s.ccxtSymbol));
     const positions: VenuePosition[] = [];
     const found = new Map<InstrumentId, { marginMode: MarginMode | undefined; leverage: number | undefined }>();
-    for (const p of rawPositions) {
+    for (const raw of rawPositions) {
+      const p = src.profile.repairPosition?.(raw) ?? raw;
       const spec = p.symbol === undefined ? undefined : bySymbol.get(p.symbol);
       if (spec === undefined) continue;
       const pos = fromCcxtPosition(p, spec);
@@ -77,7 +81,7 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
       const lists = [await ex.fetchOpenOrders(spec.ccxtSymbol)];
       if (Object.keys(conditional).length > 0) lists.push(await ex.fetchOpenOrders(spec.ccxtSymbol, undefined, undefined, conditional));
       for (const o of lists.flat()) {
-        const open = openOrderOf(o, spec);
+        const open = openOrderOf(repairedOrder(src.profile, o), spec);
         if (open !== undefined) openOrders.push(open);
       }
     }
@@ -96,7 +100,7 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
  * The symbol's margin mode from ccxt's fetchMarginMode, for a flat symbol whose positions say nothing; undefined
  * where ccxt cannot ask the venue or the venue does not answer (pre-flight then cannot check it).
  */
-async function askedMarginMode(ex: Exchange, spec: InstrumentSpec): Promise<MarginMode | undefined> {
+export async function askedMarginMode(ex: Exchange, spec: InstrumentSpec): Promise<MarginMode | undefined> {
   if (ex.has['fetchMarginMode'] !== true) return undefined;
   try {
     const m = (await ex.fetchMarginMode(spec.ccxtSymbol)).marginMode;

@@ -2,7 +2,7 @@
 // snapshot and settings its recorded answer becomes; every entry of the error table. Payloads follow WEEX's contract
 // V3 docs (https://www.weex.com/api-doc/contract/Transaction_API/PlaceOrder) and ccxt's recorded WEEX answers.
 import { describe, expect, it } from 'vitest';
-import { setLeverage, setMarginMode } from './account-setup.js';
+import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
 import { WEEX_ERRORS, weexProfile } from './weex.js';
@@ -82,6 +82,17 @@ describe('weex through ccxt: orders', () => {
   });
 });
 
+describe('weex through ccxt: a stop asked for by client id', () => {
+  it('looks for a stop among the open algo orders after its create timed out (no single algo-order read), not among plain orders', async () => {
+    const r = recordedRig(weexProfile, ID, { ...base, [ALGO]: { fault: 'timeout' } });
+    const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-weex-stop', action: 'buy', lots: 50, type: 'stop-market', trigger: 71500, reduceOnly: true }), tsLocal: 0 });
+    expect(r.callsTo('GET /capi/v3/openAlgoOrders'), 'the open algo orders list clientAlgoId').not.toHaveLength(0);
+    expect(r.callsTo(QUERY), 'GET /capi/v3/order holds plain orders only: its answer names another order').toHaveLength(0);
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderAccepted', clientId: 'mf-weex-stop', venueOrderId: '737074389748547944' })]);
+    expect(r.callsTo(ALGO), 'one create per intent').toHaveLength(1);
+  });
+});
+
 describe('weex through ccxt: account reads and setters', () => {
   it('reads the wallet balance, the short position, its settings and the plain and algo working orders exactly', async () => {
     const r = recordedRig(weexProfile, ID, base);
@@ -97,15 +108,33 @@ describe('weex through ccxt: account reads and setters', () => {
     ]);
   });
 
-  it('sends margin mode and leverage with the documented requests', async () => {
+  it('sends margin mode and leverage with the documented requests and takes the success answer as success', async () => {
     const r = recordedRig(weexProfile, ID, base);
     const src = { profile: weexProfile, exchange: r.exchange };
-    // Only the requests are checked: ccxt 4.5.84 (weex.handleErrors) throws on any answer carrying `msg`, which
-    // includes the success answer {"code":"200","msg":"success"} it documents for these setters.
-    await setMarginMode(src, r.spec, 'isolated').catch(() => undefined);
-    await setLeverage(src, r.spec, 10).catch(() => undefined);
-    expect(r.callsTo('POST /capi/v3/account/marginType')[0]?.params).toEqual({ symbol: 'BTCUSDT', marginType: 'ISOLATED' });
-    expect(r.callsTo('POST /capi/v3/account/leverage')[0]?.params).toEqual({ symbol: 'BTCUSDT', crossLeverage: '10' });
+    // ccxt 4.5.84 (weex.handleErrors) throws on any answer carrying `msg`, including the documented success answer
+    // {"code":"200","msg":"success"}; the profile recognises it, so the setters resolve.
+    await expect(setMarginMode(src, r.spec, 'isolated', { positionMode: 'one-way' }), 'code "200" is success').resolves.toBeUndefined();
+    await expect(setLeverage(src, r.spec, 10, { marginMode: 'cross' })).resolves.toBeUndefined();
+    await setLeverage(src, r.spec, 10, { marginMode: 'isolated' });
+    expect(r.callsTo('POST /capi/v3/account/marginType')[0]?.params, 'the position mode is kept (COMBINED = one-way)').toEqual({ symbol: 'BTCUSDT', marginType: 'ISOLATED', separatedType: 'COMBINED' });
+    // POST /capi/v3/account/leverage names the account's margin type: cross sets crossLeverage, isolated both legs.
+    expect(r.callsTo('POST /capi/v3/account/leverage').map((c) => c.params)).toEqual([
+      { symbol: 'BTCUSDT', marginType: 'CROSSED', crossLeverage: '10' },
+      { symbol: 'BTCUSDT', marginType: 'ISOLATED', isolatedLongLeverage: '10', isolatedShortLeverage: '10' },
+    ]);
+  });
+
+  it('switches position mode together with the margin type it must name', async () => {
+    const r = recordedRig(weexProfile, ID, base);
+    await expect(setPositionMode({ profile: weexProfile, exchange: r.exchange }, r.spec, 'hedge', { marginMode: 'cross' })).resolves.toBeUndefined();
+    // One request sets both (https://www.weex.com/api-doc/contract/Account_API/ChangeMarginModeTRADE); ccxt refuses
+    // setPositionMode without a margin mode.
+    expect(r.callsTo('POST /capi/v3/account/marginType').map((c) => c.params)).toEqual([{ symbol: 'BTCUSDT', marginType: 'CROSSED', separatedType: 'SEPARATED' }]);
+  });
+
+  it('still fails a setter on a real error answer, with the venue code', async () => {
+    const r = recordedRig(weexProfile, ID, { ...base, 'POST /capi/v3/account/leverage': { status: 400, body: { code: -1050, msg: 'permission denied' } } });
+    await expect(setLeverage({ profile: weexProfile, exchange: r.exchange }, r.spec, 10, { marginMode: 'cross' })).rejects.toMatchObject({ name: 'VenueFailure', code: 'AUTH', venueCode: '-1050' });
   });
 });
 

@@ -47,4 +47,21 @@ export const weexProfile: VenueProfile = {
   // Trigger orders live on the algo endpoints: ccxt cancels and lists them with `trigger: true`.
   queryParams: (type) => (isConditional(type) ? { trigger: true } : {}),
   orderTradesParams: () => ({}),
+  // GET /capi/v3/order reads plain orders by origClientOrderId (ccxt maps clientOrderId to it); algo orders have no
+  // single-order read, so a stop or take-profit is looked for among the open algo orders (GET /capi/v3/openAlgoOrders).
+  clientIdQuery: (clientId, type) => (isConditional(type) ? { kind: 'open-orders', params: { trigger: true } } : { kind: 'fetch-order', params: { clientOrderId: clientId } }),
+  // POST /capi/v3/account/marginType sets the margin type and the position mode (separatedType) in one request, and
+  // POST /capi/v3/account/leverage must name the account's current margin type
+  // (https://www.weex.com/api-doc/contract/Account_API/ChangeMarginModeTRADE); ccxt refuses setPositionMode without it.
+  setterParams: (setting, account) => {
+    switch (setting) {
+      case 'position-mode':
+      case 'leverage':
+        return [account.marginMode === undefined ? {} : { marginMode: account.marginMode }];
+      case 'margin-mode':
+        return [account.positionMode === undefined ? {} : { separatedType: account.positionMode === 'hedge' ? 'SEPARATED' : 'COMBINED' }];
+    }
+  },
+  // WEEX answers a setter with {"code":"200","msg":"success"}; ccxt 4.5.84 (weex.handleErrors) throws on any `msg`.
+  isSuccessAnswer: (message) => /"code"\s*:\s*"?200"?/.test(message) && /"msg"\s*:\s*"success"/.test(message),
 };

@@ -7,7 +7,7 @@ import { ManualClock } from '../../../core/time.js';
 import { loadRegistry } from '../../../data/spec-files.js';
 import type { InstrumentSpec } from '../../../domain/instrument.js';
 import type { OrderSpec } from '../../../domain/order.js';
-import type { PositionMode, VenueEvent } from '../../venue.js';
+import type { MarginMode, PositionMode, VenueEvent } from '../../venue.js';
 import { CcxtVenue } from '../ccxt-venue.js';
 import type { VenueFailure } from '../venue-failure.js';
 import type { VenueProfile } from '../venue-profile.js';
@@ -42,6 +42,9 @@ export const recorded = (dir: string, name: string, status = 200): HttpReply => 
 
 export interface RigOptions {
   readonly positionMode?: PositionMode;
+  /** The session's margin mode (default cross) and leverage (default none), for venues whose orders name them. */
+  readonly marginMode?: MarginMode;
+  readonly leverage?: number;
   /** Account flags ccxt would otherwise ask the venue for (Bybit: unified account). */
   readonly ccxtOptions?: Record<string, unknown>;
 }
@@ -71,7 +74,8 @@ export function recordedRig(profile: VenueProfile, instrumentId: string, script:
     instruments: [spec],
     clock,
     positionMode: options.positionMode ?? 'one-way',
-    marginMode: 'cross',
+    marginMode: options.marginMode ?? 'cross',
+    ...(options.leverage === undefined ? {} : { leverage: options.leverage }),
     sleep: async () => undefined,
     unknownOutcome: { queries: 2, delayMs: 0 },
     onFailure: (f) => failures.push(f),
