@@ -6,7 +6,7 @@ import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { OrderSpec } from '../domain/order.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
-import { checkOrder, describeGuardDenial, type GuardAccount, type GuardDenial, type GuardLimits } from '../risk/guard.js';
+import { checkOrder, describeGuardDenial, onlyShrinks, type GuardAccount, type GuardDenial, type GuardLimits } from '../risk/guard.js';
 import type { VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort, VenueSnapshot } from '../venues/venue.js';
 
 export interface GuardedVenueOptions {
@@ -20,7 +20,10 @@ export interface GuardedVenueOptions {
   /** The last traded price in ticks, for market orders; undefined before the first trade. */
   readonly lastTicks: () => number | undefined;
   readonly clock: Clock;
-  /** When entries are blocked for a reason outside the guard (stale market data): the reason, else undefined. */
+  /**
+   * When entries are blocked for a reason outside the guard (stale market data: the trade stream or the order book):
+   * the reason, else undefined. Journaled as a `BLOCKED` RiskDenied with the reason.
+   */
   readonly blocked?: () => string | undefined;
   readonly log?: (line: string) => void;
   /** Events journaled on another path (a resumed run's adopted orders, restart.ts): passed on, not journaled here. */
@@ -91,7 +94,8 @@ export class GuardedVenue implements VenuePort, VenueEventSink {
   private refused(order: OrderSpec, stopTicks: number | undefined, ids: readonly string[]): boolean {
     const now = this.o.clock.nowMs();
     const reduceOnly = order.effect === 'reduce-only';
-    const blocked = reduceOnly ? undefined : this.o.blocked?.();
+    // Stale market data blocks entries only: an exit must always be possible (issue: exits always pass).
+    const blocked = reduceOnly || onlyShrinks(order.action, order.qtyLots, this.o.account().positionSignedLots) ? undefined : this.o.blocked?.();
     const priceTicks = priceOf(order) ?? this.o.lastTicks() ?? 0;
     const denial = blocked !== undefined ? { code: 'BLOCKED' as const, reason: blocked } : checkOrder(this.o.spec, { action: order.action, qtyLots: order.qtyLots, priceTicks, reduceOnly, stopTicks }, this.o.account(), this.o.limits);
     if (denial === undefined) return false;

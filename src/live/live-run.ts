@@ -13,12 +13,14 @@ import type { JournalDb } from '../journal/journal-db.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import type { GuardLimits } from '../risk/guard.js';
 import type { CcxtVenue } from '../venues/ccxt/ccxt-venue.js';
-import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
+import type { AccountContext, VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { MarginMode, PositionMode } from '../venues/venue.js';
 import { continueIds } from './journal-ids.js';
 import { reconcileAtRestart } from './restart.js';
 import { preflight } from './preflight.js';
 import { LiveSession } from './session.js';
+import type { DepthWatch } from './depth-feed.js';
+import type { OpenTradeFeed } from './trade-stream-for.js';
 import { feedFromTrades, runForDuration, SESSION_CAPACITY_BARS, type SessionHandle } from './session-runner.js';
 
 export interface LiveRunOptions {
@@ -31,7 +33,7 @@ export interface LiveRunOptions {
   /** Resume this run (after a crash or kill) instead of starting a new one. */
   readonly resumeRunId?: string;
   /** The ccxt client and profile behind `venue`: a resumed run is reconciled with them first (reconcile.ts). */
-  readonly reconcileWith?: { readonly exchange: Exchange; readonly profile: VenueProfile };
+  readonly reconcileWith?: { readonly exchange: Exchange; readonly profile: VenueProfile; readonly account?: AccountContext };
   readonly wsBase: string;
   readonly limits: GuardLimits;
   readonly leverage: number;
@@ -39,6 +41,10 @@ export interface LiveRunOptions {
   readonly marginMode: MarginMode;
   readonly minBalance: Money;
   readonly replaySpeed: number;
+  /** Keep a local order book (snapshot + diffs) whose staleness blocks entries; absent = none (depth-feed.ts). */
+  readonly depth?: DepthWatch;
+  /** The venue's live trades (trade-stream-for.ts `tradeStreamFor`); absent = Binance USD-M's socket on wsBase. */
+  readonly trades?: OpenTradeFeed;
   readonly durationMs: number;
   readonly pollMs: number;
   readonly clock: Clock;
@@ -52,7 +58,7 @@ export type LiveHandle = SessionHandle;
 /** Pre-flight, then the session. Throws InputError (nothing sent, nothing journaled) when pre-flight fails. */
 export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
   const snap = await o.venue.snapshot();
-  const problems = preflight(snap, { venue: o.venueName, instrument: o.spec.id, positionMode: o.positionMode, marginMode: o.marginMode, minBalance: o.minBalance, adopt: o.resumeRunId !== undefined });
+  const problems = preflight(snap, { venue: o.venueName, instrument: o.spec.id, positionMode: o.positionMode, marginMode: o.marginMode, leverage: o.leverage, minBalance: o.minBalance, adopt: o.resumeRunId !== undefined });
   if (problems.length > 0) {
     const p = problems[0]!;
     throw new InputError('CONFLICTING_OPTIONS', `${o.venueName} ${p.check}`, `is ${p.found}, expected ${p.expected}${problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1).map((x) => x.check).join(', ')})` : ''}`, p.fix);
@@ -94,7 +100,7 @@ export async function startLive(o: LiveRunOptions): Promise<LiveHandle> {
     earlierTrips: (o.journal.db.prepare('SELECT COALESCE(MAX(seq_in_run), 0) AS n FROM trades WHERE run_id = ?').get(runId) as { n: number }).n,
   });
   if (restart !== undefined) o.log(`engine resumed: position ${session.engine.books[0]!.signedLots} lots, ${restart.resume.orders.length} working orders taken over`);
-  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log });
+  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log, depth: o.depth, trades: o.trades });
   let polling = false;
   const poller = setInterval(() => {
     trades.tick();

@@ -12,6 +12,8 @@ import type { GuardLimits } from '../risk/guard.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { continueIds } from './journal-ids.js';
 import { LiveSession } from './session.js';
+import type { DepthWatch } from './depth-feed.js';
+import type { OpenTradeFeed } from './trade-stream-for.js';
 import { feedFromTrades, runForDuration, SESSION_CAPACITY_BARS, type SessionHandle } from './session-runner.js';
 
 export interface PaperOptions {
@@ -32,6 +34,10 @@ export interface PaperOptions {
    */
   readonly replaySpeed: number;
   readonly durationMs: number;
+  /** Keep a local order book (snapshot + diffs) whose staleness blocks entries; absent = none (depth-feed.ts). */
+  readonly depth?: DepthWatch;
+  /** The venue's live trades (trade-stream-for.ts `tradeStreamFor`); absent = Binance USD-M's socket on wsBase. */
+  readonly trades?: OpenTradeFeed;
   readonly clock: Clock;
   readonly config: Readonly<Record<string, unknown>>;
   readonly log: (line: string) => void;
@@ -71,7 +77,7 @@ export function startPaper(o: PaperOptions): PaperHandle {
     seed: 1,
     log: o.log,
   });
-  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log });
+  const trades = feedFromTrades(session, { wsBase: o.wsBase, symbol: o.spec.symbol, clock: o.clock, log: o.log, depth: o.depth, trades: o.trades });
   const ticker = setInterval(trades.tick, 200);
   return runForDuration({
     runId,

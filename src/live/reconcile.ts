@@ -1,6 +1,7 @@
 // Crash-only restart of a live run: compares the journal (intents, acknowledgements, fills) with the venue (orders
 // asked for by client id, the account's trades, open orders, positions, balance), journals what was missed exactly
-// once, and cancels our orphan orders. Must never send a new order nor re-send an intent: unknowns are asked about.
+// once, cancels our orphan orders, and gives a bare position its stop (restart-protection.ts). Must never re-send an
+// intent (unknowns are asked about) nor send any order but that protection.
 import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
 import type Database from 'better-sqlite3';
 import { countFromFloat } from '../core/grid.js';
@@ -9,11 +10,13 @@ import type { Clock } from '../core/time.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { FillEvent } from '../journal/journal-events.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
+import { fetchOrderByClientId, repairedOrder } from '../venues/ccxt/order-lookup.js';
 import { fromCcxtOrder, type CcxtOrderStatus } from '../venues/ccxt/order-mapping.js';
 import { classifyError } from '../venues/ccxt/venue-failure.js';
-import type { VenueProfile } from '../venues/ccxt/venue-profile.js';
+import type { AccountContext, VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { VenueSnapshot } from '../venues/venue.js';
-import { exitIsSpent, intentIdOf, readRunJournalState, type IntentState, type RunJournalState } from './run-journal-state.js';
+import { describeProtection, protectPosition, type Protection } from './restart-protection.js';
+import { exitIsSpent, intentIdOf, newestGenerations, readRunJournalState, type IntentState, type RunJournalState } from './run-journal-state.js';
 
 export interface ReconcileOptions {
   readonly db: Database.Database;
@@ -26,6 +29,8 @@ export interface ReconcileOptions {
   /** The ccxt client the venue port wraps (no retries: CcxtVenue sets maxRetriesOnFailure = 0). */
   readonly exchange: Exchange;
   readonly profile: VenueProfile;
+  /** The session's settings, named in orders reconciliation places where the venue wants them (MEXC). */
+  readonly account?: AccountContext;
   /** The venue's truth (CcxtVenue.snapshot, which also starts tracking the open orders it lists). */
   readonly snapshot: () => Promise<VenueSnapshot>;
   /**
@@ -62,8 +67,13 @@ export interface ReconcileReport {
   readonly rejectionsJournaled: number;
   /** Our working orders left on the venue for this run (client ids as the venue holds them). */
   readonly adopted: readonly string[];
-  /** Our open orders with no live intent, reduce-only with no position, or exits of a finished bracket: cancelled. */
+  /**
+   * Our open orders with no live intent, reduce-only with no position, exits of a finished bracket, or an exit's older
+   * placement beside its replacement: cancelled.
+   */
   readonly orphansCancelled: readonly string[];
+  /** What was done for an open position without a stop (restart-protection.ts). */
+  readonly protection: Protection;
   /** The venue's net position on the instrument after reconciliation, lots (hedge legs: long - short). */
   readonly positionSignedLots: number;
   /** The venue's wallet balance after reconciliation (the session starts its ledger from it). */
@@ -171,12 +181,15 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
   const flat = netLots(snap, o.spec) === 0;
   const adopted: string[] = [];
   const orphansCancelled: string[] = [];
-  for (const open of snap.openOrders) {
-    if (open.order.instrument !== o.spec.id || !open.clientId.startsWith(o.idTag)) continue;
+  const ours = snap.openOrders.filter((x) => x.order.instrument === o.spec.id && x.clientId.startsWith(o.idTag));
+  const newest = newestGenerations(ours.map((x) => x.clientId));
+  for (const open of ours) {
     const s = state.intents.get(intentIdOf(open.clientId));
     const live = s !== undefined && s.final === undefined;
+    // A kill between placing an exit's replacement and cancelling the old one leaves both: the newest one stays.
+    const replacedBy = newest.get(intentIdOf(open.clientId)) === open.clientId ? undefined : newest.get(intentIdOf(open.clientId));
     const spent = flat && open.order.effect === 'reduce-only' ? 'reduce-only with no position' : live && exitIsSpent(state, intentIdOf(open.clientId)) ? 'its bracket is done' : undefined;
-    if (live && spent === undefined) {
+    if (live && spent === undefined && replacedBy === undefined) {
       adopted.push(open.clientId);
       continue;
     }
@@ -187,13 +200,28 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
       continue;
     }
     orphansCancelled.push(open.clientId);
-    if (live) {
+    if (live && replacedBy === undefined) {
       o.writer.append({ ...base, type: 'OrderCancelled', clientId: intentIdOf(open.clientId), reason: `orphan cancelled at restart: ${spent ?? 'no live intent'}`, ...now() });
       s.final = 'cancelled';
       cancelsJournaled++;
     }
   }
-  if (orphansCancelled.length > 0) snap = await o.snapshot();
+  // Cancels change no position: the protection step judges the snapshot without the cancelled orders, and one
+  // snapshot afterwards serves both (each read of the position mode costs Binance weight 30, 1.5 s of ccxt's throttle).
+  const cancelled = new Set(orphansCancelled);
+  const afterCancels = { ...snap, openOrders: snap.openOrders.filter((x) => !cancelled.has(x.clientId)) };
+  let fillsAfterProtection = 0;
+  const protection = await protectPosition(o, afterCancels, netLots(snap, o.spec));
+  const acted = protection.kind === 'stop-placed' || protection.kind === 'closed';
+  if (orphansCancelled.length > 0 || acted) snap = await o.snapshot();
+  if (acted) {
+    if (protection.kind === 'stop-placed' && snap.openOrders.some((x) => x.clientId === protection.clientId)) adopted.push(protection.clientId);
+    if (protection.kind === 'closed') {
+      const fresh = readRunJournalState(o.db, o.runId);
+      for (const [clientId, s] of fresh.intents) if (s.venueOrderId !== undefined) orderIdToClient.set(s.venueOrderId, clientId);
+      fillsAfterProtection = await catchUpFills(o, fresh, orderIdToClient, budget);
+    }
+  }
   const report: ReconcileReport = {
     runId: o.runId,
     intents: state.intents.size,
@@ -201,7 +229,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
     acknowledged,
     notSent,
     unresolved,
-    fillsJournaled,
+    fillsJournaled: fillsJournaled + fillsAfterProtection,
     cancelsJournaled,
     rejectionsJournaled,
     adopted,
@@ -209,6 +237,7 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
     positionSignedLots: netLots(snap, o.spec),
     balance: snap.balance,
     snapshot: snap,
+    protection,
   };
   o.log(o.redact(describeReconcile(report)));
   return report;
@@ -290,14 +319,20 @@ export function describeReconcile(r: ReconcileReport): string {
     `position ${r.positionSignedLots} lots`,
     `balance ${(r.balance / 1e8).toFixed(8)} ${r.snapshot.settleAsset}`,
   ];
+  const protection = describeProtection(r.protection);
   const tail = r.unresolved.length === 0 ? '' : `; unresolved: ${r.unresolved.map((u) => `${u.clientId} (${u.reason})`).join(', ')}`;
-  return `reconciled run ${r.runId}: ${parts.join(', ')}${tail}`;
+  return `reconciled run ${r.runId}: ${parts.join(', ')}${protection === undefined ? '' : `; ${protection}`}${tail}`;
 }
 
 async function queryByClientId(o: ReconcileOptions, clientId: string, s: IntentState): Promise<QueryOutcome> {
   try {
-    // ccxt reads the client id from params; the venue order id may be unknown, so it is passed empty.
-    const order = await o.exchange.fetchOrder(s.venueOrderId ?? '', o.spec.ccxtSymbol, { clientOrderId: clientId, ...o.profile.queryParams(s.intent.orderType) });
+    // With the venue order id known (acknowledged before the crash) it names the order; otherwise the venue is asked
+    // by our client id the way it understands it (order-lookup.ts: Bybit orderLinkId, MEXC external_oid, ...).
+    const order =
+      s.venueOrderId !== undefined
+        ? repairedOrder(o.profile, await o.exchange.fetchOrder(s.venueOrderId, o.spec.ccxtSymbol, { clientOrderId: clientId, ...o.profile.queryParams(s.intent.orderType) }))
+        : await fetchOrderByClientId(o.exchange, o.profile, o.spec, clientId, s.intent.orderType);
+    if (order === undefined) return { kind: 'absent' };
     return order.id === undefined || order.id === '' ? { kind: 'failed', reason: 'the venue answered without an order id' } : { kind: 'found', order };
   } catch (e) {
     const c = classifyError(e, o.profile.errors, o.redact);
@@ -308,7 +343,7 @@ async function queryByClientId(o: ReconcileOptions, clientId: string, s: IntentS
 
 async function clientIdOfOrder(o: ReconcileOptions, orderId: string): Promise<string | undefined> {
   try {
-    const order = await o.exchange.fetchOrder(orderId, o.spec.ccxtSymbol);
+    const order = repairedOrder(o.profile, await o.exchange.fetchOrder(orderId, o.spec.ccxtSymbol));
     return order.clientOrderId ?? undefined;
   } catch (e) {
     o.log(o.redact(`reconcile: order ${orderId} could not be read (${classifyError(e, o.profile.errors, o.redact).message})`));

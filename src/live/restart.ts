@@ -1,6 +1,7 @@
 // Start-up of a resumed live run: reconcile the journal with the venue, seed the engine with the venue's position
 // and the adopted orders, and hand the session a port on which the adopted orders' trades and final states reach the
-// journal once (here) and the engine. Must never send an order: it only asks, journals and cancels our orphans.
+// journal once (here) and the engine. Must never send an order beyond reconciliation's (orphan cancels, a bare
+// position's stop).
 import { asLots, type Ticks } from '../core/grid.js';
 import type { EngineResume } from '../engine/engine-resume.js';
 import type { VenueEvent, VenuePort } from '../venues/venue.js';
@@ -33,8 +34,10 @@ export interface Restart {
 
 /** Reconciles (reconcile.ts) and wraps the port; throws what the venue threw when it cannot be read at all. */
 export async function reconcileAtRestart(o: RestartOptions): Promise<Restart> {
-  const earlier = new Set(readRunJournalState(o.db, o.runId).intents.keys());
   const report = await reconcileRun(o);
+  // Every intent journaled so far, a stop placed by reconciliation's protection step included, is the earlier
+  // process's: none of them is the engine's own.
+  const earlier = new Set(readRunJournalState(o.db, o.runId).intents.keys());
   const resume = engineResumeOf(report, readRunJournalState(o.db, o.runId).fills, o.spec);
   // Venue client id by intent id, of the adopted orders still working (a re-placed exit is `<intent>.N` on the venue).
   const working = new Map(resume.orders.map((x) => [intentIdOf(x.spec.clientId), x.spec] as const));

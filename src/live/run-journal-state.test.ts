@@ -5,7 +5,8 @@ import type { InstrumentId } from '../domain/instrument.js';
 import type { OrderIntentEvent } from '../journal/journal-events.js';
 import { IN_MEMORY, openJournalDb } from '../journal/journal-db.js';
 import { JournalWriter } from '../journal/journal-writer.js';
-import { exitIsSpent, intentIdOf, lastUnfinishedRun, readRunJournalState } from './run-journal-state.js';
+import { lastStopTicks } from './restart-protection.js';
+import { exitIsSpent, generationOf, intentIdOf, lastUnfinishedRun, newestGenerations, readRunJournalState } from './run-journal-state.js';
 
 const clock: Clock = { nowMs: () => 1_700_000_000_000 as TimestampMs };
 const instrument = 'BINANCE:BTCUSDT' as InstrumentId;
@@ -55,5 +56,26 @@ describe('the journal state of a run', () => {
     const { db, runId } = journalWithRun();
     expect(lastUnfinishedRun(db.db, { source: 'live', strategy: 'flip', instrument, venue: 'binanceusdm' })).toBe(runId);
     expect(lastUnfinishedRun(db.db, { source: 'live', strategy: 'flip', instrument, venue: 'bybit-linear' }), 'another venue is another run').toBeUndefined();
+  });
+
+  test('of two placements of one exit left open by a kill, the newest is kept', () => {
+    expect(generationOf('mfab12cd-o7'), "the intent's own id is the first placement").toBe(1);
+    expect(generationOf('mfab12cd-o7.12')).toBe(12);
+    const newest = newestGenerations(['mfab12cd-o7.2', 'mfab12cd-o8', 'mfab12cd-o7.3', 'mfab12cd-o7']);
+    expect(newest.get('mfab12cd-o7'), 'the replacement .3 was placed after .2 and the first one').toBe('mfab12cd-o7.3');
+    expect(newest.get('mfab12cd-o8')).toBe('mfab12cd-o8');
+  });
+
+  test("a bare position's stop is the run's last stop on its exit side, moved by its journaled modifications", () => {
+    const { writer, db, runId } = journalWithRun();
+    const stop = (clientId: string, action: 'buy' | 'sell', triggerTicks: number): OrderIntentEvent => ({ ...intent(runId, clientId, 'stop', action), orderType: 'stop-market', triggerTicks });
+    writer.append(stop('s1', 'sell', 100));
+    writer.append({ type: 'OrderModified', runId, ...stamp, clientId: 's1', instrument, triggerTicks: 105 });
+    writer.append(stop('s2', 'buy', 300));
+    expect(lastStopTicks(db.db, runId, 'sell'), "a long's stop: s1, trailed from 100 to 105").toBe(105);
+    expect(lastStopTicks(db.db, runId, 'buy'), "a short's stop: s2").toBe(300);
+    writer.append(stop('s3', 'sell', 110));
+    writer.append({ type: 'OrderModified', runId, ...stamp, clientId: 's1', instrument, triggerTicks: 120 });
+    expect(lastStopTicks(db.db, runId, 'sell'), 'the newest stop intent (s3) wins over a later move of an older one').toBe(110);
   });
 });

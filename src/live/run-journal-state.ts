@@ -125,3 +125,23 @@ export function lastUnfinishedRun(db: Database.Database, match: { readonly sourc
 export function intentIdOf(venueClientId: string): string {
   return venueClientId.replace(/\.\d+$/, '');
 }
+
+/** The placement number of a venue client id: `<intent>.N` is N, the intent's own id is 1. */
+export function generationOf(venueClientId: string): number {
+  const m = /\.(\d+)$/.exec(venueClientId);
+  return m === null ? 1 : Number(m[1]);
+}
+
+/**
+ * For venue client ids of open orders, the newest placement of each intent (intent id -> venue client id): the bracket
+ * keeper places an exit's replacement `<intent>.N+1` before it cancels `<intent>.N`, so a kill in between leaves both.
+ */
+export function newestGenerations(venueClientIds: readonly string[]): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const id of venueClientIds) {
+    const intent = intentIdOf(id);
+    const held = newest.get(intent);
+    if (held === undefined || generationOf(id) > generationOf(held)) newest.set(intent, id);
+  }
+  return newest;
+}

@@ -1,12 +1,14 @@
-// What paper and live sessions share once the session is built: feeding it the live trade stream (with a clock that
-// keeps closing bars in a quiet market and entries blocked while the stream is down), and running it for a duration
-// or until stopped, finishing it once in the journal. Must never decide how orders reach a venue.
+// What paper and live sessions share once the session is built: feeding it the live trade stream and the order book
+// (a clock that keeps closing bars in a quiet market; entries blocked while either is stale), and running it for a
+// duration or until stopped, finishing it once in the journal. Must never decide how orders reach a venue.
 import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
 import type { EngineResult } from '../engine/engine.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
 import type { LiveSession } from './session.js';
+import { openDepthFeed, type DepthFeed, type DepthWatch } from './depth-feed.js';
 import { openTradeStream, type TradeFeed } from './trade-stream.js';
+import type { OpenTradeFeed } from './trade-stream-for.js';
 
 /** Bars held at most by one session: a week of 1m bars. */
 export const SESSION_CAPACITY_BARS = 7 * 24 * 60 + 1;
@@ -26,28 +28,46 @@ export interface TradeFeeding {
   tick(): void;
   /** True once a trade has arrived. */
   readonly started: () => boolean;
+  /** The order book, when the session keeps one. */
+  readonly depth: DepthFeed | undefined;
 }
 
-/** Opens the trade stream into the session; a drop marks the session stale (entries blocked) until trades return. */
-export function feedFromTrades(session: LiveSession, o: { readonly wsBase: string; readonly symbol: string; readonly clock: Clock; readonly log: (line: string) => void }): TradeFeeding {
+/**
+ * Opens the trade stream into the session, and the order book when `depth` is given (depth-feed.ts). A dropped
+ * trade stream blocks entries until trades return; a stale book (gap being resynced, stall, drop, not synced yet)
+ * blocks them until it is resynced. `feed.close` closes both.
+ */
+export function feedFromTrades(
+  session: LiveSession,
+  o: { readonly wsBase: string; readonly symbol: string; readonly clock: Clock; readonly log: (line: string) => void; readonly depth?: DepthWatch | undefined; readonly trades?: OpenTradeFeed | undefined },
+): TradeFeeding {
   let lastTradeMs = 0;
   let lastWallMs = o.clock.nowMs();
-  const feed = openTradeStream({
-    wsBase: o.wsBase,
-    symbol: o.symbol,
+  let tradesDown: string | undefined;
+  session.watchFreshness(() => tradesDown);
+  // The venue's feed (trade-stream-for.ts) when given, else Binance USD-M's socket on wsBase.
+  const trades = (o.trades ?? ((h) => openTradeStream({ wsBase: o.wsBase, symbol: o.symbol, ...h })))({
     onTrade: (t) => {
       lastTradeMs = t.timeMs;
       lastWallMs = o.clock.nowMs();
-      session.stale = undefined;
+      tradesDown = undefined;
       session.onTrade(t);
     },
     onDrop: (reason) => {
-      session.stale = reason;
+      tradesDown = reason;
       o.log(`market data: ${reason}; entries blocked until it is back`);
     },
   });
+  const depth = o.depth === undefined ? undefined : openDepthFeed({ wsBase: o.wsBase, watch: o.depth, spec: session.spec, log: o.log });
+  if (depth !== undefined) session.watchFreshness(depth.reason);
   return {
-    feed,
+    feed: {
+      close: () => {
+        trades.close();
+        depth?.close();
+      },
+    },
+    depth,
     // A quiet market still closes bars: venue time is estimated as the last trade's time plus the wall time since.
     tick: () => {
       if (lastTradeMs > 0) session.onClock(lastTradeMs + (o.clock.nowMs() - lastWallMs));

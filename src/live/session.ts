@@ -62,8 +62,8 @@ export class LiveSession {
   private tripsJournaled = 0;
   private day = -1;
   private dayStartEquity: Money;
-  /** Set while market data is known to be stale (a dropped stream): entries are refused until it is fresh again. */
-  stale: string | undefined;
+  /** Sources of market data that can go stale (the trade stream, the order book): each says why it is stale now. */
+  private readonly freshness: (() => string | undefined)[] = [];
 
   constructor(private readonly o: SessionOptions) {
     this.bars = new LiveBars(o.capacityBars);
@@ -77,7 +77,7 @@ export class LiveSession {
       clock: o.clock,
       account: () => this.account(),
       lastTicks: () => this.lastTicks,
-      blocked: () => this.stale,
+      blocked: () => this.blockedReason(),
       log: o.log,
       ...(o.resume === undefined ? {} : { journaledElsewhere: o.resume.journaledElsewhere }),
     });
@@ -99,6 +99,28 @@ export class LiveSession {
       this.engine.onBar(i);
       this.journalTrips();
     });
+  }
+
+  /** The instrument the session trades. */
+  get spec(): InstrumentSpec {
+    return this.o.spec;
+  }
+
+  /**
+   * Adds a market-data source whose staleness blocks entries: `reason` answers why it is stale now, or undefined when
+   * it is fresh. Exits and reduce-only orders are never blocked (guarded-venue.ts).
+   */
+  watchFreshness(reason: () => string | undefined): void {
+    this.freshness.push(reason);
+  }
+
+  /** Why entries are refused now (the first stale source, in the order they were added), or undefined. */
+  blockedReason(): string | undefined {
+    for (const reason of this.freshness) {
+      const r = reason();
+      if (r !== undefined) return r;
+    }
+    return undefined;
   }
 
   /** A live trade: closes a finished bar first, then the trade meets the paper venue, then the strategy's onTrade. */

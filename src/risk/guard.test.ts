@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Money } from '../core/money.js';
 import { loadRegistry } from '../data/spec-files.js';
-import { checkOrder, DEFAULT_GUARD_LIMITS, describeGuardDenial, type GuardAccount, type GuardOrder } from './guard.js';
+import { checkOrder, DEFAULT_GUARD_LIMITS, describeGuardDenial, onlyShrinks, type GuardAccount, type GuardOrder } from './guard.js';
 
 const spec = loadRegistry().get('BINANCE:BTCUSDT');
 const usdt = (x: number): Money => Math.round(x * 1e8) as Money;
@@ -76,5 +76,13 @@ describe('checkOrder', () => {
         return checkOrder(spec, order, broke, DEFAULT_GUARD_LIMITS) === undefined;
       }),
     );
+  });
+
+  test('onlyShrinks holds for orders toward flat and not for ones that grow, open or flip the position', () => {
+    expect(onlyShrinks('sell', 7, 7), 'selling a 7-lot long to flat').toBe(true);
+    expect(onlyShrinks('buy', 3, -7), 'buying 3 of a 7-lot short').toBe(true);
+    expect(onlyShrinks('sell', 8, 7), 'selling 8 of a 7-lot long flips it to -1').toBe(false);
+    expect(onlyShrinks('buy', 1, 7), 'buying adds to a long').toBe(false);
+    expect(onlyShrinks('buy', 1, 0), 'any order from flat opens a position').toBe(false);
   });
 });

@@ -74,6 +74,15 @@ export type GuardDenial =
   | { readonly code: 'NO_EQUITY'; readonly equity: Money };
 
 /**
+ * Whether an order of `qtyLots` (> 0) only shrinks the position of `positionSignedLots` (positive long): it takes
+ * the position toward zero, at most to flat, never across it. Such orders pass every limit and every market-data block.
+ */
+export function onlyShrinks(action: OrderAction, qtyLots: number, positionSignedLots: number): boolean {
+  const after = positionSignedLots + (action === 'buy' ? qtyLots : -qtyLots);
+  return Math.abs(after) <= Math.abs(positionSignedLots) && Math.sign(after) !== -Math.sign(positionSignedLots);
+}
+
+/**
  * Checks one order against the exchange's grid and minimums and the trader's limits; undefined = allowed.
  * A reduce-only order (or one that only shrinks the position) passes every risk limit: closing must always be
  * possible, including after the daily limit or the breaker tripped. Risk at stop = |entry - stop| x qty (contract
@@ -85,10 +94,9 @@ export function checkOrder(spec: InstrumentSpec, order: GuardOrder, account: Gua
   if (!Number.isSafeInteger(qtyLots) || qtyLots <= 0 || !Number.isSafeInteger(priceTicks) || priceTicks <= 0) return { code: 'OFF_GRID', qtyLots, priceTicks };
   if (qtyLots < spec.minQtyLots) return { code: 'BELOW_MIN_QTY', qtyLots, minQtyLots: spec.minQtyLots };
   if (spec.maxQtyLots !== undefined && qtyLots > spec.maxQtyLots) return { code: 'ABOVE_MAX_QTY', qtyLots, maxQtyLots: spec.maxQtyLots };
-  const sign = order.action === 'buy' ? 1 : -1;
   const before = account.positionSignedLots;
-  const after = before + sign * qtyLots;
-  const reduces = Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before);
+  const after = before + (order.action === 'buy' ? qtyLots : -qtyLots);
+  const reduces = onlyShrinks(order.action, qtyLots, before);
   if (order.reduceOnly) return reduces ? undefined : { code: 'REDUCE_ONLY_WOULD_INCREASE', positionSignedLots: before, qtyLots };
   if (reduces) return undefined;
   const math = contractMathFor(spec);

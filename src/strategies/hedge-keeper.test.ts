@@ -59,6 +59,48 @@ describe('hedge-keeper on a tape', () => {
     expect(result.trips[0]!.exitTimeMs - result.trips[0]!.entryTimeMs, 'held one hour, closed at the next open').toBe(60 * MIN);
   });
 
+  it('follows a live holding read at each bar close, keeping one stop over the whole short, and stops it all out', async () => {
+    // Holding 1.0 BTC, 1.5 BTC from bar 3 on (a live source, e.g. the venue's spot balance), then a spike to 70,000.
+    const closes = [60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 70_000, 70_000];
+    const bars = tapeBars(T0, path(closes));
+    let bar = 0;
+    const rows: HedgeRow[] = [];
+    const def = createHedgeKeeper({ spotQty: () => (bar++ >= 3 ? 1.5 : 1), spot: feedFromColumns('tape', bars.openTimeMs, bars.close), onRow: (r) => rows.push(r) });
+    const { result, venue } = runTape(asDef(def), bars, { params: { spotQty: '9', stopPct: '10' }, equity: '100000' });
+    expect(rows.filter((r) => r.rebalanced).map((r) => r.hedgeQty), 'the provider, not the spotQty param: 1.0 short, then 1.5').toEqual([1, 1.5]);
+    // Average entry 60,000 (both sells filled at the 60,000 open): the one stop sits at 66,000 over 1.5 BTC.
+    expect(result.trips.map((t) => ({ reason: t.exitReason, exit: t.exitPrice })), 'the whole short leaves at its stop, 10 % above 60,000').toEqual([{ reason: 'stop-loss', exit: 66_000 }]);
+    expect(rows[rows.length - 1]!.hedgeQty, 'flat after the stop, no new hedge').toBe(0);
+    expect((await venue.snapshot()).openOrders, 'no stop is left behind (the added sell brought its own, which became the one stop)').toEqual([]);
+  });
+
+  it('buys back reduce-only when the holding shrinks and resizes the stop to the smaller short', async () => {
+    const bars = tapeBars(T0, path(Array.from({ length: 8 }, () => 60_000)));
+    let bar = 0;
+    const def = createHedgeKeeper({ spotQty: () => (bar++ >= 3 ? 0.5 : 1.5), spot: feedFromColumns('tape', bars.openTimeMs, bars.close) });
+    const { venue } = runTape(asDef(def), bars, { equity: '100000' });
+    const snap = await venue.snapshot();
+    expect(snap.positions.map((x) => x.signedLots), 'short 0.5 BTC = 500 lots of 0.001').toEqual([-500]);
+    expect(snap.openOrders.map((o) => ({ type: o.order.type, lots: o.order.qtyLots - o.filledLots, trigger: 'triggerTicks' in o.order ? o.order.triggerTicks : undefined })), 'one stop, over the 500 lots left, at 66,000').toEqual([
+      { type: 'stop-market', lots: 500, trigger: 660_000 },
+    ]);
+  });
+
+  it('places nothing while the holding is not known', () => {
+    const bars = tapeBars(T0, path([60_000, 60_000, 60_000]));
+    const { result } = runTape(asDef(createHedgeKeeper({ spotQty: () => undefined })), bars, { equity: '100000' });
+    expect(result.trips.length + result.openTrips.length, 'no holding read yet: no hedge').toBe(0);
+  });
+
+  it('asks again after a refusal, waiting 1, 2, 4 ... bars, instead of on every bar', () => {
+    // 100 USDT cannot margin a 1 BTC short at 60,000: the venue refuses every attempt.
+    const bars = tapeBars(T0, path(Array.from({ length: 20 }, () => 60_000)));
+    const { result } = runTape(asDef(createHedgeKeeper({ spotQty: () => 1 })), bars, { equity: '100' });
+    const waits = [...result.log.events()].filter((e) => e.kind === 'note' && e.text?.includes('was refused') === true).map((e) => Number(/asked again in (\d+) bar/.exec(e.text!)?.[1]));
+    expect(waits.slice(0, 3), 'the wait doubles after each refusal of the same target').toEqual([1, 2, 4]);
+    expect(waits.length, '20 bars hold 4 or 5 attempts with the doubling wait, not 20').toBeLessThanOrEqual(5);
+  });
+
   it('reads schedules and refuses malformed ones', () => {
     expect(parseSchedule('2025-06-01=1.5,2025-06-10T12:00=0.8')).toEqual([{ fromMs: Date.UTC(2025, 5, 1), qty: 1.5 }, { fromMs: Date.UTC(2025, 5, 10, 12), qty: 0.8 }]);
     expect(parseSchedule('2025-06-10=1,2025-06-01=2'), 'times must increase').toBeUndefined();

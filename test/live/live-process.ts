@@ -35,6 +35,8 @@ export interface LiveProcess {
   readonly child: ChildProcess;
   readonly out: string[];
   readonly err: string[];
+  /** Every line with the ms since the process was started when it arrived (stdout and stderr), for timelines. */
+  readonly timeline: string[];
   /** Resolves with the first stdout/stderr line matching `re`; rejects after `limitMs` or when the process exits. */
   waitFor(re: RegExp, limitMs: number): Promise<RegExpExecArray>;
   readonly exited: Promise<number | null>;
@@ -44,10 +46,13 @@ export function startLiveProcess(args: readonly string[], env: Readonly<Record<s
   const child = spawn(process.execPath, [CLI, 'live', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: string[] = [];
   const err: string[] = [];
+  const timeline: string[] = [];
+  const startedMs = Date.now();
   const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
   const feed = (sink: string[]) => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter((l) => l !== '')) {
       sink.push(line);
+      timeline.push(`+${Date.now() - startedMs} ms ${line}`);
       for (const w of [...waiters]) {
         const m = w.re.exec(line);
         if (m !== null) {
@@ -64,6 +69,7 @@ export function startLiveProcess(args: readonly string[], env: Readonly<Record<s
     child,
     out,
     err,
+    timeline,
     exited,
     waitFor: (re, limitMs) => {
       for (const line of [...out, ...err]) {
@@ -71,7 +77,7 @@ export function startLiveProcess(args: readonly string[], env: Readonly<Record<s
         if (m !== null) return Promise.resolve(m);
       }
       return new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`no line matching ${re} within ${limitMs} ms; stderr: ${err.slice(-5).join(' | ')}`)), limitMs);
+        const timer = setTimeout(() => rej(new Error(`no line matching ${re} within ${limitMs} ms; output: ${timeline.slice(-8).join(' | ')}`)), limitMs);
         void exited.then((code) => rej(new Error(`live exited (${code}) before printing ${re}; stderr: ${err.slice(-5).join(' | ')}`)));
         waiters.push({ re, resolve: (m) => (clearTimeout(timer), res(m)) });
       });

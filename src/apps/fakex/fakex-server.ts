@@ -16,6 +16,7 @@ import { fillJson } from './fake-order.js';
 import { FaultPlan, parseFaultSpec, type FaultSettings } from './fault-plan.js';
 import { verifySignedRequest, type ApiCredentials } from './request-auth.js';
 import { errorReply, findRoute, type RestContext } from './rest-routes.js';
+import { serveSpotAccount } from './spot-account.js';
 import { userDataEvent } from './user-data-events.js';
 import { WsHub } from './ws-hub.js';
 
@@ -180,6 +181,7 @@ export async function startFakex(options: FakexOptions): Promise<FakexServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const log = (status: number | string): void => options.log?.(`${method} ${url.pathname} ${status}`);
+    if (serveSpotAccount({ exchange, credentials: options.credentials, serverNowMs, method, url, rawBody, apiKey: req.headers['x-mbx-apikey'], reply: (status, body) => send(res, status, body), log })) return;
     if (url.pathname === '/__truth' && method === 'GET') return send(res, 200, truth());
     if (url.pathname === '/__control' && method === 'POST') {
       const r = control(rawBody);

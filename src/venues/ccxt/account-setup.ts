@@ -6,7 +6,7 @@ import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { MarginMode, PositionMode } from '../venue.js';
 import { classifyError, VenueFailure } from './venue-failure.js';
 import type { AccountContext, VenueProfile } from './venue-profile.js';
-import { askedMarginMode } from './venue-snapshot.js';
+import { askedMarginMode, forgetPositionMode } from './venue-snapshot.js';
 
 export interface AccountSetupSource {
   readonly profile: VenueProfile;
@@ -78,7 +78,8 @@ export async function readAccountSettings(src: AccountSetupSource, spec: Instrum
  * `account` names the other settings where the venue sets them in the same request (WEEX: the margin type).
  */
 export function setPositionMode(src: AccountSetupSource, spec: InstrumentSpec, mode: PositionMode, account: AccountContext = {}): Promise<void> {
-  return setEach(src, 'position-mode', { ...account, positionMode: mode }, (params) => src.exchange.setPositionMode(mode === 'hedge', spec.ccxtSymbol, params));
+  forgetPositionMode(src.exchange);
+  return setEach(src, 'position-mode', { ...account, positionMode: mode }, (params) => src.exchange.setPositionMode(mode === 'hedge', spec.ccxtSymbol, params)).finally(() => forgetPositionMode(src.exchange));
 }
 
 /**

@@ -48,6 +48,19 @@ export function walletBalance(balances: Balances, settle: string, profile?: Venu
   return raw ?? profile?.walletBalanceText?.(balances.info, settle) ?? balances[settle]?.total ?? 0;
 }
 
+/**
+ * The account's position mode as last read through each client. Read once per client (Binance GET
+ * /fapi/v1/positionSide/dual weighs 30, and ccxt's throttle made every restart wait ~1.5 s for the second read): the
+ * mode cannot change while a position or order is open, and this process changes it only through setPositionMode,
+ * which forgets the cached value.
+ */
+const POSITION_MODES = new WeakMap<Exchange, PositionMode>();
+
+/** Forgets the cached position mode of a client (after setting it). */
+export function forgetPositionMode(ex: Exchange): void {
+  POSITION_MODES.delete(ex);
+}
+
 /** Reads the snapshot; throws a VenueFailure (redacted, with its code) when the venue cannot be read. */
 export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) => VenueFailure): Promise<CcxtVenueSnapshot> {
   const ex = src.exchange;
@@ -88,7 +101,8 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     let positionMode = src.positionMode;
     const first = src.instruments[0];
     if (ex.has['fetchPositionMode'] === true && first !== undefined) {
-      positionMode = (await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way';
+      positionMode = POSITION_MODES.get(ex) ?? ((await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way');
+      POSITION_MODES.set(ex, positionMode);
     }
     return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: settings[0]?.marginMode ?? src.marginMode, settings };
   } catch (e) {
