@@ -2,6 +2,7 @@
 // builds its flags from the descriptions here). Validated once at start; must never hold run state.
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { BAR_INTERVALS } from '../engine/strategy.js';
 
 const DECIMAL_TEXT = /^\d+(\.\d{1,8})?$/;
 const TIME_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/;
@@ -11,6 +12,10 @@ export const backtestConfigSchema = z.object({
   instrument: z.string().min(1).describe('the instrument id, e.g. BINANCE:BTCUSDT (see `microfut specs list`)'),
   from: z.string().regex(TIME_TEXT, 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM[:SS]').optional().describe('first bar to run, UTC, inclusive (default: the data\'s start)'),
   to: z.string().regex(TIME_TEXT, 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MM[:SS]').optional().describe('end of the run, UTC, exclusive (default: the data\'s end)'),
+  interval: z
+    .enum(BAR_INTERVALS, { error: () => `not a bar interval: use one of ${BAR_INTERVALS.join(', ')}` })
+    .optional()
+    .describe("bar interval of the run (default: the strategy's data.bars; others only when the strategy accepts them): klines of that interval, else the finest finer klines resampled exactly"),
   data: z.string().min(1).optional().describe('a kline file, or a directory laid out like ../shared/data (<venue>/<market>/klines/...); default: the cache'),
   fundingFile: z.string().min(1).optional().describe('a funding-rate history file (default: the fundingRate folder beside the klines, or the cache)'),
   markFile: z.string().min(1).optional().describe("mark-price klines (e.g. markPriceKlines/BTCUSDT-markPrice-8h-...csv) for the funding notional at each settlement and, when of the bars' interval (e.g. 1m), for liquidation on each bar's mark (default: the markPriceKlines folder beside the data; none: the bar open for funding, the bar's adverse extreme for liquidation)"),
@@ -43,6 +48,7 @@ export const FLAG_OF: { readonly [K in keyof BacktestConfig]: string } = {
   instrument: '--instrument',
   from: '--from',
   to: '--to',
+  interval: '--interval',
   data: '--data',
   fundingFile: '--funding-file',
   markFile: '--mark-file',

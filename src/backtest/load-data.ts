@@ -1,34 +1,24 @@
 // Loads what a backtest reads: the instrument's bars (a file, a ../shared/data-like directory, or the cache), verified
 // first, trimmed to the range and converted once to integer ticks, plus the funding-rate history found beside them and,
 // when asked, the same symbol's spot bars aligned to them. Must never write anything or run on unverified data.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { BarColumns, BookTickerColumns, FundingColumns, TradeColumns } from '../data/columns.js';
+import type { BarColumns, FundingColumns } from '../data/columns.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import type { EngineBars } from '../engine/engine.js';
 import type { MarkBarColumns } from '../venues/simulated/bar-fill-model.js';
+import { BAR_INTERVALS, type BarInterval } from '../engine/strategy.js';
+import { loadKlines, type BarOrigin } from './bar-source.js';
+import { cacheVenueMarket, findFiles, ofThisMarket, parseVerified, sha256Of, type DataFileInfo, type VerifySummary } from './kline-files.js';
 
-/** One input file and its sha256, recorded in run.json. */
-export interface DataFileInfo {
-  readonly path: string;
-  readonly sha256: string;
-  readonly rows: number;
-}
-
-/** The result of verifying one input, for the run's report. */
-export interface VerifySummary {
-  readonly file: string;
-  readonly rows: number;
-  readonly gaps: number;
-  readonly missingBars: number;
-  readonly warnings: readonly string[];
-}
+export { cacheVenueMarket, findFiles, ofThisMarket, parseVerified, sha256Of, type DataFileInfo, type VerifySummary } from './kline-files.js';
 
 export interface LoadedData {
   readonly bars: EngineBars;
   readonly intervalMs: number;
+  /** The bars' interval and, when they were resampled from finer klines, from which (bar fills; absent for trades and quotes). */
+  readonly barOrigin?: BarOrigin;
   /** Funding settlements in the run's range, or undefined when none were found (a warning says so). */
   readonly funding: FundingColumns | undefined;
   readonly files: readonly DataFileInfo[];
@@ -57,8 +47,10 @@ export interface AlignedSpot {
 
 export interface LoadRequest {
   readonly spec: InstrumentSpec;
-  /** The strategy's bar interval (e.g. "1m"). */
+  /** The run's bar interval (e.g. "1m"): the strategy's, or the --interval it accepts. */
   readonly interval: string;
+  /** What set the interval, for messages (default: "the strategy's data.bars"). */
+  readonly intervalInput?: string;
   readonly data?: string;
   readonly fundingFile?: string;
   readonly fundingOn: boolean;
@@ -69,119 +61,6 @@ export interface LoadRequest {
   readonly spot?: string;
 }
 
-/** The cache's venue and market folder names for an instrument's venue. */
-export function cacheVenueMarket(spec: InstrumentSpec): { readonly venue: string; readonly market: string } {
-  switch (spec.venue) {
-    case 'BINANCE':
-      return { venue: 'binance', market: 'um' };
-    case 'BINANCECOINM':
-      return { venue: 'binance', market: 'cm' };
-    case 'BYBIT':
-      return { venue: 'bybit', market: spec.contractType === 'inverse' ? 'inverse' : 'linear' };
-    default:
-      return { venue: spec.venue.toLowerCase(), market: spec.contractType };
-  }
-}
-
-export async function sha256Of(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-/** Files under `dir` (recursively, sorted) whose name is `<symbol>-<part>-...` in a folder named `kind`. */
-export function findFiles(dir: string, symbol: string, part: string, kind: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        if (depth < 4) walk(p, depth + 1);
-      } else if (name.startsWith(`${symbol}-${part}-`) && (basename(d) === kind || basename(dirname(p)) === kind || kind === '')) out.push(p);
-    }
-  };
-  walk(dir, 0);
-  return out;
-}
-
-/**
- * Keeps the files of the instrument's venue and market where the path says (../shared/data holds spot and futures
- * klines of the same symbol side by side); a path that names neither is kept.
- */
-export async function ofThisMarket(files: readonly string[], root: string, spec: InstrumentSpec): Promise<string[]> {
-  const { inferVenueMarket } = await import('../data/import.js');
-  const want = cacheVenueMarket(spec);
-  return files.filter((f) => {
-    const { venue, market } = inferVenueMarket(relative(root, f));
-    return (venue === undefined || venue === want.venue) && (market === undefined || market === want.market);
-  });
-}
-
-export async function parseVerified(
-  path: string,
-  symbol: string,
-  expect: 'bars' | 'funding' | 'trades' | 'bookTicker',
-): Promise<{ cols: BarColumns | FundingColumns | TradeColumns | BookTickerColumns; summary: VerifySummary; rows: number }> {
-  const { parseFile } = await import('../data/parse-file.js');
-  const { verifyParsed } = await import('../data/verify.js');
-  const data = await parseFile(path);
-  if (data.series !== expect) {
-    const wanted = { bars: 'klines', funding: 'funding rates', trades: 'trades or aggTrades', bookTicker: 'bookTicker quotes' }[expect];
-    throw new InputError('INVALID_FILE', path, `holds ${data.kind}, not ${wanted}`, expect === 'funding' ? 'pass a funding-rate file with --funding-file' : `pass a file of ${wanted} with --data`);
-  }
-  const report = verifyParsed(data, { symbol });
-  if (report.errorCount > 0) {
-    const e = report.errors[0]!;
-    throw new InputError(
-      'INVALID_DATA',
-      e.line !== undefined ? `${path}:${e.line}` : path,
-      `${e.message}${report.errorCount > 1 ? ` (and ${report.errorCount - 1} more problems)` : ''}`,
-      `run \`microfut data verify ${path}\` for the full report and fix or replace the file`,
-    );
-  }
-  const summary: VerifySummary = {
-    file: path,
-    rows: report.rows,
-    gaps: report.gaps.length,
-    missingBars: report.gaps.reduce((n, g) => n + g.missing, 0),
-    warnings: report.warnings,
-  };
-  const cols = data.series === 'bars' ? data.bars : data.series === 'trades' ? data.trades : data.series === 'bookTicker' ? data.quotes : (data as { funding: FundingColumns }).funding;
-  return { cols, summary, rows: report.rows };
-}
-
-/** Concatenates bar files in time order; rows of a later file at or before the last time already taken are skipped. */
-function concatBars(parts: readonly BarColumns[]): BarColumns {
-  if (parts.length === 1) return parts[0]!;
-  const sorted = [...parts].sort((a, b) => (a.openTimeMs[0] ?? 0) - (b.openTimeMs[0] ?? 0));
-  const total = sorted.reduce((n, p) => n + p.length, 0);
-  const cols = { openTimeMs: new Float64Array(total), open: new Float64Array(total), high: new Float64Array(total), low: new Float64Array(total), close: new Float64Array(total), volume: new Float64Array(total) };
-  let n = 0;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const p of sorted) {
-    for (let i = 0; i < p.length; i++) {
-      const t = p.openTimeMs[i]!;
-      if (t <= last) continue;
-      last = t;
-      cols.openTimeMs[n] = t;
-      cols.open[n] = p.open[i]!;
-      cols.high[n] = p.high[i]!;
-      cols.low[n] = p.low[i]!;
-      cols.close[n] = p.close[i]!;
-      cols.volume[n] = p.volume[i]!;
-      n++;
-    }
-  }
-  return {
-    length: n,
-    openTimeMs: cols.openTimeMs.subarray(0, n),
-    open: cols.open.subarray(0, n),
-    high: cols.high.subarray(0, n),
-    low: cols.low.subarray(0, n),
-    close: cols.close.subarray(0, n),
-    volume: cols.volume.subarray(0, n),
-  };
-}
 
 function firstAtOrAfter(times: Float64Array, ms: number): number {
   let lo = 0;
@@ -251,40 +130,60 @@ export async function loadBacktestData(req: LoadRequest): Promise<LoadedData> {
   const warnings: string[] = [];
   const files: DataFileInfo[] = [];
   const verify: VerifySummary[] = [];
-  let barCols: BarColumns;
   let klineDir: string | undefined;
-  if (req.data !== undefined) {
-    const path = resolve(req.data);
-    if (!existsSync(path)) throw new InputError('NOT_FOUND', '--data', `${req.data} does not exist`, 'pass a kline file or a directory of them');
-    const barFiles = statSync(path).isDirectory() ? await ofThisMarket(findFiles(path, spec.symbol, req.interval, 'klines'), path, spec) : [path];
-    if (barFiles.length === 0) {
-      throw new InputError('NOT_FOUND', '--data', `no ${spec.symbol}-${req.interval}-* kline file under ${req.data}`, `pass the file itself, or a directory with ${spec.symbol}-${req.interval}-*.csv[.gz] files`);
-    }
-    const parts: BarColumns[] = [];
-    for (const f of barFiles) {
-      const { cols, summary, rows } = await parseVerified(f, spec.symbol, 'bars');
-      parts.push(cols as BarColumns);
-      verify.push(summary);
-      files.push({ path: f, sha256: await sha256Of(f), rows });
-    }
-    barCols = concatBars(parts);
-    klineDir = dirname(barFiles[0]!);
-  } else {
-    const { readBars } = await import('../data/cache.js');
-    const { venue, market } = cacheVenueMarket(spec);
-    barCols = readBars(req.cacheDir, { venue, market, symbol: spec.symbol, kind: 'klines', interval: req.interval }, {
+  const path = req.data === undefined ? undefined : resolve(req.data);
+  if (path !== undefined && !existsSync(path)) throw new InputError('NOT_FOUND', '--data', `${req.data} does not exist`, 'pass a kline file or a directory of them');
+  const { venue, market } = cacheVenueMarket(spec);
+  const klines = await loadKlines(
+    {
+      symbol: spec.symbol,
+      interval: barIntervalOf(req.interval),
+      intervalInput: req.intervalInput ?? "the strategy's data.bars",
+      inputName: '--data',
+      ...(path !== undefined ? { path } : {}),
+      pick: async (dir, interval) => ofThisMarket(findFiles(dir, spec.symbol, interval, 'klines'), dir, spec),
       ...(req.fromMs !== undefined ? { fromMs: req.fromMs } : {}),
       ...(req.toMs !== undefined ? { toMs: req.toMs } : {}),
-    });
-    files.push({ path: `cache:${venue}/${market}/${spec.symbol}/klines-${req.interval}`, sha256: 'verified at import', rows: barCols.length });
-  }
+      cache: { dir: req.cacheDir, key: { venue, market, symbol: spec.symbol, kind: 'klines' } },
+    },
+    files,
+    verify,
+  );
+  if (klines.paths.length > 0) klineDir = dirname(klines.paths[0]!);
+  const barCols = klines.cols;
   const bars = toEngineBars(barCols, spec, req.fromMs, req.toMs, req.data ?? 'cache');
   if (bars.length === 0) {
     throw new InputError('NOT_FOUND', '--from/--to', 'no bars fall in the range', 'pick a range inside the data, or drop --from/--to to run all of it');
   }
+  const origin = inRange(klines.origin, req.fromMs, req.toMs);
+  const leftOut = resampleWarning(origin);
+  if (leftOut !== undefined) warnings.push(leftOut);
   const funding = req.fundingOn ? await loadFunding(req, bars, klineDir, intervalMs, files, verify, warnings) : undefined;
-  const spot = req.spot === undefined ? undefined : await loadSpot(req.spot, spec.symbol, req.interval, bars, files, verify, warnings);
-  return { bars, intervalMs, funding, files, verify, warnings, ...(spot !== undefined ? { spot } : {}) };
+  const spot = req.spot === undefined ? undefined : await loadSpot(req.spot, spec.symbol, req.interval, bars, files, verify, warnings, venue);
+  return { bars, intervalMs, barOrigin: origin, funding, files, verify, warnings, ...(spot !== undefined ? { spot } : {}) };
+}
+
+/** A run interval as a BarInterval; anything else is refused naming --interval. */
+export function barIntervalOf(interval: string): BarInterval {
+  if ((BAR_INTERVALS as readonly string[]).includes(interval)) return interval as BarInterval;
+  throw new InputError('INVALID_OPTION', '--interval', `"${interval}" is not a bar interval`, `use one of ${BAR_INTERVALS.join(', ')}`);
+}
+
+/** The origin with only the left-out buckets inside the run's range (--from/--to; all of them without). */
+function inRange(origin: BarOrigin, fromMs: number | undefined, toMs: number | undefined): BarOrigin {
+  const r = origin.resampledFrom;
+  if (r === undefined) return origin;
+  const kept = r.incompleteBuckets.filter((t) => (fromMs === undefined || t >= fromMs) && (toMs === undefined || t < toMs));
+  return { ...origin, resampledFrom: { ...r, incompleteBuckets: kept } };
+}
+
+/** The warning for resampled buckets left out because a source bar in them is missing, or undefined when none was. */
+export function resampleWarning(origin: BarOrigin): string | undefined {
+  const r = origin.resampledFrom;
+  if (r === undefined || r.incompleteBuckets.length === 0) return undefined;
+  const n = r.incompleteBuckets.length;
+  const shown = r.incompleteBuckets.slice(0, 3).map((t) => new Date(t).toISOString()).join(', ');
+  return `${n} ${origin.interval} bar${n === 1 ? '' : 's'} left out (${shown}${n > 3 ? ', ...' : ''}): some of ${n === 1 ? 'its' : 'their'} ${r.interval} source bars are missing (a partial bucket at the data's start or end, or a gap), so the exchange's bar is unknown; the rest are exact resamples of ${r.interval} klines`;
 }
 
 /** Aligns spot bars to the run's bars by open time (see AlignedSpot); both series sorted by open time. */
@@ -316,22 +215,35 @@ export async function loadSpot(
   files: DataFileInfo[],
   verify: VerifySummary[],
   warnings: string[],
+  venue?: string,
 ): Promise<AlignedSpot> {
   const root = resolve(path);
   if (!existsSync(root)) throw new InputError('NOT_FOUND', '--spot-data', `${path} does not exist`, 'pass a spot kline file or a directory holding spot klines');
   const { inferVenueMarket } = await import('../data/import.js');
-  const spotFiles = statSync(root).isDirectory() ? findFiles(root, symbol, interval, 'klines').filter((f) => inferVenueMarket(relative(root, f)).market === 'spot') : [root];
-  if (spotFiles.length === 0) {
-    throw new InputError('NOT_FOUND', '--spot-data', `no spot ${symbol}-${interval}-* kline file under ${path}`, `pass the file itself, or a directory with spot/klines/${symbol}-${interval}-*.csv[.gz]`);
-  }
-  const parts: BarColumns[] = [];
-  for (const f of spotFiles) {
-    const { cols, summary, rows } = await parseVerified(f, symbol, 'bars');
-    parts.push(cols as BarColumns);
-    verify.push(summary);
-    files.push({ path: f, sha256: await sha256Of(f), rows });
-  }
-  const aligned = alignSpot(bars.openTimeMs, concatBars(parts), spotFiles.map((f) => basename(f)).join(', '));
+  const klines = await loadKlines(
+    {
+      symbol,
+      interval: barIntervalOf(interval),
+      intervalInput: '--interval',
+      inputName: '--spot-data',
+      path: root,
+      fromMs: bars.openTimeMs[0]!,
+      toMs: bars.openTimeMs[bars.length - 1]! + 1,
+      // The perpetual's own venue when the path names one: ../shared/data holds Binance and Bybit spot side by side.
+      pick: (dir, i) =>
+        Promise.resolve(
+          findFiles(dir, symbol, i, 'klines').filter((f) => {
+            const where = inferVenueMarket(relative(dir, f));
+            return where.market === 'spot' && (venue === undefined || where.venue === undefined || where.venue === venue);
+          }),
+        ),
+    },
+    files,
+    verify,
+  );
+  const from = klines.origin.resampledFrom;
+  const source = klines.paths.map((f) => basename(f)).join(', ') + (from === undefined ? '' : ` (resampled from ${from.interval} to ${interval})`);
+  const aligned = alignSpot(bars.openTimeMs, klines.cols, source);
   if (aligned.missing === bars.length) {
     throw new InputError('NOT_FOUND', '--spot-data', `the spot data (${aligned.source}) does not overlap the run's bars`, 'pick --from/--to inside both series, or pass spot klines for the run\'s period');
   }

@@ -143,12 +143,30 @@ export function runJson(run: BacktestRun): string {
     instrument: { id: run.spec.id, tick: run.spec.tick.step, lot: run.spec.lot.step, settle: run.spec.settle, fees: run.spec.fees },
     // Absolute, so `microfut report <runDir>` finds the candles from any working directory.
     data: run.data.files.map((f) => ({ ...f, path: f.path.startsWith('cache:') ? f.path : resolve(f.path) })),
+    bars: barsJson(run),
     verify: run.data.verify.map((v) => ({ ...v, file: resolve(v.file) })),
     models: run.models,
     marks: run.marks,
     summary: summaryJson(run),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/**
+ * run.json `bars`: the run's interval and how its bars were made: `klines` (files of that interval), `resampled`
+ * (from finer klines: which interval and files, and the buckets left out for a missing source bar), or built from
+ * the trade tape or the quotes by the fill model.
+ */
+export function barsJson(run: BacktestRun): Record<string, unknown> {
+  const made = { bar: 'klines', trades: 'the trade tape', quotes: 'bookTicker quotes (mid)' }[run.config.fill];
+  const r = run.data.barOrigin?.resampledFrom;
+  if (r === undefined) return { interval: run.interval, source: made };
+  return {
+    interval: run.interval,
+    source: 'resampled',
+    resampledFrom: { interval: r.interval, files: r.sources, incompleteBucketsLeftOut: r.incompleteBuckets.map(iso) },
+    method: 'src/data/resample.ts: UTC-aligned buckets; open of the first, max high, min low, close of the last, exact decimal sum of volume; a bucket missing any source bar is left out (a gap)',
+  };
 }
 
 /** Refuses an --out that cannot become a directory, before the run starts (so nothing is computed for nothing). */

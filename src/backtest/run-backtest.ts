@@ -9,10 +9,12 @@ import type { Registry } from '../domain/registry.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
 import { Engine, type EngineResult } from '../engine/engine.js';
 import { parseParams } from '../engine/strategy-params.js';
+import { acceptsInterval, type BarInterval, type StrategyDefinition } from '../engine/strategy.js';
+import { barIntervalMs } from './bar-source.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import { timeOf, type BacktestConfig } from './backtest-config.js';
 import type { FillConfig } from '../venues/simulated/sim-config.js';
-import { loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
+import { cacheVenueMarket, loadBacktestData, loadSpot, type DataFileInfo, type LoadedData, type LoadRequest, type VerifySummary } from './load-data.js';
 import { driveBars, driveQuotes, driveTrades } from './drive.js';
 import { loadFundingMarks } from './funding-marks.js';
 import { loadMarkBars } from './mark-bars.js';
@@ -44,6 +46,8 @@ export interface BacktestRun {
   readonly runId: string;
   readonly spec: InstrumentSpec;
   readonly strategy: { readonly name: string; readonly origin: string; readonly params: Readonly<Record<string, unknown>> };
+  /** The bar interval the strategy ran on: its declared one, or the --interval it accepts. */
+  readonly interval: BarInterval;
   readonly data: LoadedData;
   readonly result: EngineResult;
   readonly summary: BacktestSummary;
@@ -61,9 +65,11 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
   const params = parseParams(strategy.definition.params, config.params);
   const startingBalance = moneyFromText(config.equity);
   if (startingBalance === undefined || startingBalance <= 0) throw new InputError('OUT_OF_RANGE', '--equity', `${config.equity} is not a positive amount`, 'give a starting balance above 0');
+  const interval = runInterval(strategy.definition, config);
   const request = {
     spec,
-    interval: strategy.definition.data.bars,
+    interval,
+    ...(config.interval !== undefined ? { intervalInput: '--interval' } : {}),
     ...(config.data !== undefined ? { data: config.data } : {}),
     ...(config.fundingFile !== undefined ? { fundingFile: config.fundingFile } : {}),
     fundingOn: config.funding === 'on',
@@ -72,7 +78,7 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     cacheDir: deps.cacheDir,
   };
   const loaded = await withMarkBars(await withFundingMarks(await loadFor(config, request), config, spec), config, spec);
-  const data = strategy.definition.data.spot === true ? await withSpot(loaded, config, spec, strategy.definition.data.bars, strategy.definition.name) : loaded;
+  const data = strategy.definition.data.spot === true ? await withSpot(loaded, config, spec, interval, strategy.definition.name) : loaded;
   hooks.onData?.(data);
   const runId = runIdOf(config, data);
   const venue = new SimulatedVenue({
@@ -129,6 +135,7 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     runId,
     spec,
     strategy: { name: strategy.definition.name, origin: strategy.origin, params },
+    interval,
     data,
     result,
     summary: summarize(result),
@@ -136,6 +143,25 @@ export async function runBacktest(config: BacktestConfig, deps: BacktestDeps, ho
     marks: marksOf(config, data),
     warnings,
   };
+}
+
+/**
+ * The run's bar interval: --interval when the strategy accepts it (data.bars or data.acceptsBars), else the strategy's
+ * data.bars. Refuses, naming --interval, one the strategy does not accept or the trade tape cannot make bars of.
+ */
+export function runInterval(definition: StrategyDefinition, config: Pick<BacktestConfig, 'interval' | 'fill'>): BarInterval {
+  const data = definition.data;
+  const wanted = config.interval;
+  if (wanted === undefined) return data.bars;
+  if (!acceptsInterval(data, wanted)) {
+    const accepted = data.acceptsBars === undefined ? `${data.bars} bars only` : `${[data.bars, ...(data.acceptsBars as readonly string[]).filter((i) => i !== data.bars)].join(', ')} bars only`;
+    throw new InputError('INVALID_OPTION', '--interval', `strategy ${definition.name} runs on ${accepted}, not ${wanted}`, `drop --interval to run it on ${data.bars} bars, or declare data.acceptsBars in the strategy`);
+  }
+  // tradesToTimeBars (src/data/resample.ts) builds bars that divide an hour.
+  if (config.fill === 'trades' && barIntervalMs(wanted) > 3_600_000) {
+    throw new InputError('INVALID_OPTION', '--interval', `--fill trades builds bars of up to 1h from the tape, not ${wanted}`, 'pick --interval 1h or finer, or --fill bar');
+  }
+  return wanted;
 }
 
 function loadFor(config: BacktestConfig, request: LoadRequest): Promise<LoadedData> {
@@ -228,7 +254,7 @@ async function withSpot(data: LoadedData, config: BacktestConfig, spec: Instrume
   const verify: VerifySummary[] = [];
   const warnings: string[] = [];
   try {
-    const spot = await loadSpot(source, spec.symbol, interval, data.bars, files, verify, warnings);
+    const spot = await loadSpot(source, spec.symbol, interval, data.bars, files, verify, warnings, cacheVenueMarket(spec).venue);
     return { ...data, files: [...data.files, ...files], verify: [...data.verify, ...verify], warnings: [...data.warnings, ...warnings], spot };
   } catch (e) {
     if (config.spotData !== undefined || !(e instanceof InputError)) throw e;

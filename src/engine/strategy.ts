@@ -13,7 +13,14 @@ export type BarInterval = (typeof BAR_INTERVALS)[number];
 
 /** The market data a strategy needs: bars of one interval, and optionally the trade tape and best bid/ask. */
 export interface StrategyData {
+  /** The bar interval the strategy runs on by default (and always in paper and live). */
   readonly bars: BarInterval;
+  /**
+   * Other intervals a backtest may run it on (`--interval`): a list, or 'any' of BAR_INTERVALS. Absent: `bars` only.
+   * Parameters counted in bars (indicator periods, time stops) keep their count: 14 bars are 14 minutes on 1m bars
+   * and 42 minutes on 3m bars.
+   */
+  readonly acceptsBars?: 'any' | readonly BarInterval[];
   readonly trades?: boolean;
   readonly quotes?: boolean;
   /**
@@ -207,11 +214,22 @@ export function defineStrategy<S extends ParamSchema>(definition: StrategyDefini
   if (!(BAR_INTERVALS as readonly string[]).includes(definition.data.bars)) {
     throw new InputError('INVALID_SPEC', `${where}: data.bars`, `"${definition.data.bars}" is not a bar interval`, `use one of ${BAR_INTERVALS.join(', ')}`);
   }
+  const accepts = definition.data.acceptsBars;
+  if (accepts !== undefined && accepts !== 'any' && !(Array.isArray(accepts) && accepts.every((a) => (BAR_INTERVALS as readonly string[]).includes(a)))) {
+    throw new InputError('INVALID_SPEC', `${where}: data.acceptsBars`, `${JSON.stringify(accepts)} is neither 'any' nor a list of bar intervals`, `use 'any', or a list drawn from ${BAR_INTERVALS.join(', ')}`);
+  }
   const defaults = definition.params.safeParse({});
   if (!defaults.success) {
     throw new InputError('INVALID_SPEC', `${where}: params`, 'some parameters have no default', 'give every parameter a .default(...)');
   }
   return definition;
+}
+
+/** True when the strategy may run on bars of `interval`: its own `data.bars`, or one its `data.acceptsBars` lists. */
+export function acceptsInterval(data: StrategyData, interval: BarInterval): boolean {
+  if (interval === data.bars) return true;
+  const accepts = data.acceptsBars;
+  return accepts === 'any' || (accepts !== undefined && accepts.includes(interval));
 }
 
 /** True when `x` looks like a strategy definition (for loading user modules). */

@@ -20,7 +20,7 @@ export default defineStrategy({
   name: 'ema-cross',
   description: 'EMA(fast)/EMA(slow) cross on bar close; market entry with a percent bracket; one position at a time',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const fast = ctx.indicators.ema(p.fast);
     const slow = ctx.indicators.ema(p.slow);

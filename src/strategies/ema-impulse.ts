@@ -21,7 +21,7 @@ export default defineStrategy({
   name: 'ema-impulse',
   description: 'EMA5/EMA8 cross followed by separation and a close beyond EMA5; stop beyond the recent extreme (and the mirrored short)',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const desk = new ScalpDesk(ctx, p, 'ema-impulse', { vwap: 'with', momentum: 'ema' });
     const bars = new RecentBars(p.stopBars);

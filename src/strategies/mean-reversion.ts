@@ -26,7 +26,7 @@ export default defineStrategy({
   name: 'mean-reversion',
   description: 'RSI/stochastic overextension that turns, away from VWAP, target back toward VWAP, stop beyond the recent extreme',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const desk = new ScalpDesk(ctx, p, 'mean-reversion', {
       vwap: 'toward',

@@ -19,7 +19,7 @@ export default defineStrategy({
   name: 'momentum-breakout',
   description: 'tight range, high-volume close beyond it, entry on that close, stop at the broken level (and the mirrored breakdown)',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const desk = new ScalpDesk(ctx, p, 'momentum-breakout', { vwap: 'with', momentum: 'ema' });
     const bars = new RecentBars(p.rangeBars + 1);

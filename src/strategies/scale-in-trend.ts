@@ -47,7 +47,7 @@ export default defineStrategy({
   name: 'scale-in-trend',
   description: 'trend + VWAP support bounce, then confirmation adds (30/40/30), stop to breakeven and under the second entry, reduce-only ladder',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const fast = ctx.indicators.ema(p.fast);
     const slow = ctx.indicators.ema(p.slow);

@@ -20,7 +20,7 @@ export default defineStrategy({
   name: 'vwap-bounce',
   description: 'pullback to VWAP/EMA5 on falling volume, bullish close back above the line, stop under the touch candle (and the mirrored short)',
   params,
-  data: { bars: '1m' },
+  data: { bars: '1m', acceptsBars: 'any' },
   create(ctx, p) {
     const desk = new ScalpDesk(ctx, p, 'vwap-bounce', { vwap: 'with', momentum: 'ema-or-rsi' });
     const bars = new RecentBars(p.pullbackBars + 2);

@@ -11,6 +11,7 @@ interface BacktestFlags {
   readonly instrument?: string;
   readonly from?: string;
   readonly to?: string;
+  readonly interval?: string;
   readonly data?: string;
   readonly fundingFile?: string;
   readonly markFile?: string;
@@ -57,6 +58,7 @@ export function registerBacktest(program: Command): void {
     .option('--instrument <id>', 'instrument id, e.g. BINANCE:BTCUSDT')
     .option('--from <utc>', 'first bar, UTC date or time, inclusive (default: the start of the data)')
     .option('--to <utc>', 'end, UTC date or time, exclusive (default: the end of the data)')
+    .option('--interval <1m|3m|5m|15m|30m|1h|2h|4h|1d>', "bar interval of the run (default: the strategy's); built from finer klines (e.g. 1m) when no klines of it are found")
     .option('--data <file|dir>', 'kline file, or a directory laid out like ../shared/data (default: the cache)')
     .option('--funding-file <file>', 'funding-rate history (default: the fundingRate folder beside the klines, or the cache)')
     .option('--mark-file <file>', 'mark-price klines for the funding notional at each settlement (default: the markPriceKlines folder beside --data; none: the bar open)')
@@ -97,6 +99,7 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
     instrument: flags.instrument,
     ...(flags.from !== undefined ? { from: flags.from } : {}),
     ...(flags.to !== undefined ? { to: flags.to } : {}),
+    ...(flags.interval !== undefined ? { interval: flags.interval as never } : {}),
     ...(flags.data !== undefined ? { data: flags.data } : {}),
     ...(flags.fundingFile !== undefined ? { fundingFile: flags.fundingFile } : {}),
     ...(flags.markFile !== undefined ? { markFile: flags.markFile } : {}),
@@ -140,6 +143,8 @@ async function runCommand(flags: BacktestFlags): Promise<void> {
         for (const v of data.verify) {
           process.stderr.write(`verified ${v.file}: ${v.rows} rows, ${v.gaps === 0 ? 'no gaps' : `${v.gaps} gaps (${v.missingBars} missing bars)`}\n`);
         }
+        const from = data.barOrigin?.resampledFrom;
+        if (from !== undefined) process.stderr.write(`bars: ${data.barOrigin!.interval} resampled exactly from ${from.interval} klines (${from.sources.join(', ')}): ${data.bars.length} bars\n`);
         bar?.start('tickTrades' in data ? (data as LoadedTrades).trades.length : 'tickQuotes' in data ? (data as LoadedQuotes).tickQuotes.length : data.bars.length, 0);
       },
       onProgress: (done) => bar?.update(done),
