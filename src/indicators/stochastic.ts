@@ -1,6 +1,7 @@
-// Stochastic oscillator %K/%D, fast (TA-Lib STOCHF) and slow (TA-Lib STOCH), streaming and batch, amortised O(1)
-// per bar. Matches TA-Lib bit for bit with SMA smoothing. Must never allocate per update.
+// Stochastic oscillator %K/%D, fast (TA-Lib STOCHF) and slow (TA-Lib STOCH), streaming and batch, O(1) per bar
+// on real prices. Matches TA-Lib bit for bit with SMA smoothing. Must never allocate per update.
 import { barColumnsLength, requireBatchBuffers, requireInteger, type BarColumns, type BarIndicator, type BarInput } from './indicator.js';
+import { SLIDING_RESCAN_MAX_PERIOD, SlidingHighLow } from './sliding-extreme-rescan.js';
 import { SlidingExtreme } from './sliding-extreme.js';
 import { smaBatch } from './sma.js';
 
@@ -37,9 +38,30 @@ const LOW = 1;
 const CLOSE = 2;
 
 /**
+ * The window's highest high and lowest low: up to `SLIDING_RESCAN_MAX_PERIOD` bars a `SlidingHighLow` (compare
+ * with the extreme, rescan when it leaves), above it two monotonic deques (`SlidingExtreme`, amortised O(1) in
+ * every case). Both exist in every instance so that each field keeps one class (monomorphic call sites); the one
+ * not used has a window of 1. The extremes are bar values either way, so the choice never changes a bit.
+ */
+class WindowExtremes {
+  readonly rescan: boolean;
+  readonly highLow: SlidingHighLow;
+  readonly highest: SlidingExtreme;
+  readonly lowest: SlidingExtreme;
+
+  constructor(kPeriod: number) {
+    this.rescan = kPeriod <= SLIDING_RESCAN_MAX_PERIOD;
+    const dequePeriod = this.rescan ? 1 : kPeriod;
+    this.highLow = new SlidingHighLow(this.rescan ? kPeriod : 1);
+    this.highest = new SlidingExtreme(dequePeriod, 'max');
+    this.lowest = new SlidingExtreme(dequePeriod, 'min');
+  }
+}
+
+/**
  * Stochastic %K and %D in percent (0..100); outputs ['k', 'd']. The window's highest high and lowest low come
- * from monotonic deques (`SlidingExtreme`), so a bar costs amortised O(1) whatever the %K period; the extremes
- * are the bars' own values, so the result equals TA-Lib's window scan bit for bit. The two SMA stages (slow %K
+ * from `WindowExtremes` (above), so a bar costs O(1) on real prices whatever the %K period; the extremes are the
+ * bars' own values, so the result equals TA-Lib's window scan bit for bit. The two SMA stages (slow %K
  * and %D) run inline on two small rings with `Sma`'s arithmetic; the fast form is the slow form with a %K
  * smoothing of 1, which gives the raw %K unchanged (x / 1 = x, and the running total returns to exactly 0).
  */
@@ -47,9 +69,11 @@ export class Stochastic implements BarIndicator {
   readonly outputNames = ['k', 'd'] as const;
   readonly lookback: number;
   private readonly kPeriod: number;
+  private readonly rescan: boolean;
+  private readonly highLow: SlidingHighLow;
   private readonly highest: SlidingExtreme;
   private readonly lowest: SlidingExtreme;
-  /** The bar being added, passed to the deques by slot (see `update`). */
+  /** The bar being added, passed to the window's extremes by slot (see `update`). */
   private readonly bar = new Float64Array(3);
   /** Raw %K values of the %K smoothing window and %K values of the %D window (rings). */
   private readonly kWindow: Float64Array;
@@ -76,8 +100,11 @@ export class Stochastic implements BarIndicator {
   constructor(options: StochasticOptions) {
     const { kPeriod, kSmoothing, dPeriod } = validate(options);
     this.kPeriod = kPeriod;
-    this.highest = new SlidingExtreme(kPeriod, 'max');
-    this.lowest = new SlidingExtreme(kPeriod, 'min');
+    const extremes = new WindowExtremes(kPeriod);
+    this.rescan = extremes.rescan;
+    this.highLow = extremes.highLow;
+    this.highest = extremes.highest;
+    this.lowest = extremes.lowest;
     this.kWindow = new Float64Array(kSmoothing);
     this.dWindow = new Float64Array(dPeriod);
     this.kFrom = kPeriod + kSmoothing - 1;
@@ -135,30 +162,38 @@ export class Stochastic implements BarIndicator {
 
   /**
    * Feeds the bar in `this.bar`; `revise` first takes back what the last call did. No double crosses a call here:
-   * the bar goes to the deques by slot, their extremes come back through fields, and the raw %K formula and both
+   * the bar goes to the window's extremes by slot, their extremes come back through fields, and the raw %K formula and both
    * SMA stages are written out (with SMA stages as objects, their calls cost a third of the step, and when V8 left
    * one out of line it boxed a double per bar). TA-Lib's SMA order: add the new value, divide, subtract the oldest.
    */
   private update(revise: boolean): void {
     const bar = this.bar;
+    const rescan = this.rescan;
+    const highLow = this.highLow;
     const highest = this.highest;
     const lowest = this.lowest;
     if (revise) {
-      highest.undo();
-      lowest.undo();
+      if (rescan) highLow.undo();
+      else {
+        highest.undo();
+        lowest.undo();
+      }
       this.k = this.savedK;
       this.d = this.savedD;
     } else {
       this.savedK = this.k;
       this.savedD = this.d;
     }
-    highest.pushAt(bar, HIGH);
-    lowest.pushAt(bar, LOW);
+    if (rescan) highLow.pushAt(bar, HIGH, bar, LOW);
+    else {
+      highest.pushAt(bar, HIGH);
+      lowest.pushAt(bar, LOW);
+    }
     const n = this.n;
     if (n < this.kPeriod) return;
     // rawStochasticK, in its operation order.
-    const ll = lowest.value;
-    const diff = (highest.value - ll) / 100;
+    const ll = rescan ? highLow.lowest : lowest.value;
+    const diff = ((rescan ? highLow.highest : highest.value) - ll) / 100;
     const raw = diff !== 0 ? (bar[CLOSE]! - ll) / diff : 0;
 
     const kw = this.kWindow;
@@ -205,6 +240,7 @@ export class Stochastic implements BarIndicator {
   }
 
   reset(): void {
+    this.highLow.reset();
     this.highest.reset();
     this.lowest.reset();
     this.kWindow.fill(0);
@@ -233,12 +269,18 @@ export function stochasticBatch(bars: BarColumns, options: StochasticOptions, kO
   const m = Math.max(0, n - rawStart);
   const raw = scratch ?? new Float64Array(m);
   requireBatchBuffers('STOCH scratch', m, [raw]);
-  const highest = new SlidingExtreme(kPeriod, 'max');
-  const lowest = new SlidingExtreme(kPeriod, 'min');
-  for (let i = 0; i < n; i++) {
-    highest.pushAt(high, i);
-    lowest.pushAt(low, i);
-    if (i >= rawStart) raw[i - rawStart] = rawStochasticK(close[i]!, lowest.value, highest.value);
+  const { rescan, highLow, highest, lowest } = new WindowExtremes(kPeriod);
+  if (rescan) {
+    for (let i = 0; i < n; i++) {
+      highLow.pushAt(high, i, low, i);
+      if (i >= rawStart) raw[i - rawStart] = rawStochasticK(close[i]!, highLow.lowest, highLow.highest);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      highest.pushAt(high, i);
+      lowest.pushAt(low, i);
+      if (i >= rawStart) raw[i - rawStart] = rawStochasticK(close[i]!, lowest.value, highest.value);
+    }
   }
   kOut.fill(NaN, 0, n);
   dOut.fill(NaN, 0, n);
