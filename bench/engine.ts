@@ -1,9 +1,9 @@
 // Speed of the full backtest engine (strategy API, order objects, bracket, fees, funding and liquidation checks, event
 // log kept) on real BTCUSDT 1m bars tiled to ~1 M and ~5 M, against a bare typed-array loop of the same rules and
-// grademark 0.3 (npm) in the same run; median of 5 runs; every implementation is checked trade for trade. Then the
-// engine's cost per trade (from the two EMA pairs) and its allocation per bar and per trade (V8's sampling heap
-// profiler, collected objects included).
-// Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/engine.js   (BENCH_RUNS, BENCH_SIZES to change)
+// grademark 0.3 (npm) in the same run; median of 5 runs after a warm-up of at least 5 M bars; every implementation is
+// checked trade for trade. Then the engine's cost per trade (from the two EMA pairs) and its allocation per bar and
+// per trade (V8's sampling heap profiler, collected objects included).
+// Run: npx tsc -p tsconfig.build.json && node --expose-gc dist/bench/engine.js   (BENCH_RUNS, BENCH_SIZES, BENCH_WARM_BARS to change)
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { dirname, resolve } from 'node:path';
@@ -372,25 +372,51 @@ function firstDifference(a: Trades, b: Trades): string | undefined {
 const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 
 /**
- * Median bars per second over `runs` timed runs after one untimed (undefined when `runs` is 0: checked, not timed),
- * by the wall clock and by the process's CPU time (user + system, all threads: the GC's helpers included). On a
- * shared machine the CPU figure is the steadier one: time spent waiting for a core does not count.
+ * Untimed warm-up before the timed runs: at least this many bars (BENCH_WARM_BARS), so every size is timed at the same
+ * JIT state. One warm-up run of ~1 M bars is not enough: a trip every ~700 bars (EMA 200/1000) reaches the optimising
+ * compiler's thresholds on the trade path only after ~4 M bars, and until then its runs pay for compiling (on the
+ * helper thread, counted in CPU time) and for the unoptimised code: 4-7 M bars/CPU-s for the first runs, 24-27 M once
+ * warm. The first run of each implementation is timed too and printed as the cold rate.
  */
-async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUNS): Promise<{ barsPerSecond: number | undefined; barsPerCpuSecond: number | undefined; trades: Trades }> {
+const WARM_BARS = Number(process.env.BENCH_WARM_BARS ?? 5_000_000);
+
+interface Measured {
+  readonly barsPerSecond: number | undefined;
+  readonly barsPerCpuSecond: number | undefined;
+  /** The first run in this process for this implementation and input, per CPU-second (the JIT still warming up). */
+  readonly coldBarsPerCpuSecond: number;
+  readonly trades: Trades;
+}
+
+/**
+ * Median bars per second over `runs` timed runs after untimed ones covering at least WARM_BARS bars (undefined when
+ * `runs` is 0: checked, not timed), by the wall clock and by the process's CPU time (user + system, all threads: the
+ * GC's and the compiler's helpers included). On a shared machine the CPU figure is the steadier one: time spent
+ * waiting for a core does not count.
+ */
+async function measure(n: number, fn: () => Trades | Promise<Trades>, runs = RUNS): Promise<Measured> {
   // A full gc first, so one implementation's garbage (grademark's objects) is not collected on another's time.
   (globalThis as { gc?: () => void }).gc?.();
+  const c0 = process.cpuUsage();
   let trades = await fn();
+  const cold = process.cpuUsage(c0);
+  for (let warmed = n; runs > 0 && warmed < WARM_BARS; warmed += n) trades = await fn();
   const rates: number[] = [];
   const cpuRates: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    const c0 = process.cpuUsage();
+    const c1 = process.cpuUsage();
     trades = await fn();
-    const cpu = process.cpuUsage(c0);
+    const cpu = process.cpuUsage(c1);
     rates.push(n / ((performance.now() - t0) / 1000));
     cpuRates.push(n / ((cpu.user + cpu.system) / 1e6));
   }
-  return { barsPerSecond: rates.length === 0 ? undefined : median(rates), barsPerCpuSecond: cpuRates.length === 0 ? undefined : median(cpuRates), trades };
+  return {
+    barsPerSecond: rates.length === 0 ? undefined : median(rates),
+    barsPerCpuSecond: cpuRates.length === 0 ? undefined : median(cpuRates),
+    coldBarsPerCpuSecond: n / ((cold.user + cold.system) / 1e6),
+    trades,
+  };
 }
 
 const fmtRate = (r: number | undefined): string => (r === undefined ? 'not timed' : r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
@@ -435,9 +461,9 @@ async function main(): Promise<void> {
     throw new Error('the bare loop prices bracket exits from the fill: the simulated venue must declare bracketExitsFromFill');
   }
   console.log(`real BTCUSDT 1m bars (2025-05-04..2025-06-24) tiled; EMA cross, bracket TP 0.2 % / SL 0.15 %, 1000 USDT a trade, taker ${TAKER * 100} % / maker ${MAKER * 100} %`);
-  console.log(`median of ${RUNS} runs after one warm-up; node ${process.version}\n`);
-  console.log('| bars | strategy | implementation | bars/s (wall) | bars/CPU-s | trades | net P&L (USDT) | agrees trade for trade |');
-  console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |');
+  console.log(`median of ${RUNS} runs after untimed runs of at least ${WARM_BARS} bars; cold = the first run in the process; node ${process.version}\n`);
+  console.log('| bars | strategy | implementation | bars/s (wall) | bars/CPU-s | cold bars/CPU-s | trades | net P&L (USDT) | agrees trade for trade |');
+  console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
   const engineRuns: { bars: number; fast: number; seconds: number; trades: number }[] = [];
   for (const size of SIZES) {
     const input = loadTiled(size);
@@ -447,8 +473,8 @@ async function main(): Promise<void> {
       const bare = await measure(n, () => runBare(input, p), PEERS ? RUNS : 0);
       const engine = await measure(n, () => runMicrofut(input, p));
       const bareG = await measure(n, () => runBareGrademarkRules(input, p), PEERS ? RUNS : 0);
-      const row = (name: string, m: { barsPerSecond: number | undefined; barsPerCpuSecond: number | undefined; trades: Trades }, agree: string): void =>
-        console.log(`| ${n} | ${label} | ${name} | ${fmtRate(m.barsPerSecond)} | ${fmtRate(m.barsPerCpuSecond)} | ${m.trades.count} | ${m.trades.netUsdt.toFixed(2)} | ${agree} |`);
+      const row = (name: string, m: Measured, agree: string): void =>
+        console.log(`| ${n} | ${label} | ${name} | ${fmtRate(m.barsPerSecond)} | ${fmtRate(m.barsPerCpuSecond)} | ${fmtRate(m.coldBarsPerCpuSecond)} | ${m.trades.count} | ${m.trades.netUsdt.toFixed(2)} | ${agree} |`);
       row('bare typed-array loop, microfut rules', bare, 'reference');
       row('**microfut full engine** (venue + engine + ema-cross)', engine, firstDifference(engine.trades, bare.trades) ?? 'yes');
       engineRuns.push({ bars: n, fast: p.fast, seconds: n / engine.barsPerCpuSecond!, trades: engine.trades.count });
@@ -456,7 +482,7 @@ async function main(): Promise<void> {
       if (PEERS && (n <= 2_000_000 || process.env.BENCH_GRADEMARK_ALL === '1')) {
         const grade = await measure(n, () => runGrademark(input, p), n <= 2_000_000 ? RUNS : 1);
         row('grademark 0.3 (npm; fees applied to its trades)', grade, firstDifference(grade.trades, bareG.trades) ?? 'yes');
-        console.log(`| ${n} | ${label} | microfut engine / grademark | ${(engine.barsPerSecond! / grade.barsPerSecond!).toFixed(1)}x | ${(engine.barsPerCpuSecond! / grade.barsPerCpuSecond!).toFixed(1)}x |  |  |  |`);
+        console.log(`| ${n} | ${label} | microfut engine / grademark | ${(engine.barsPerSecond! / grade.barsPerSecond!).toFixed(1)}x | ${(engine.barsPerCpuSecond! / grade.barsPerCpuSecond!).toFixed(1)}x |  |  |  |  |`);
       }
     }
   }
