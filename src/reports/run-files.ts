@@ -21,10 +21,12 @@ const EXIT_REASONS: readonly ExitReason[] = ['take-profit', 'stop-loss', 'traili
 
 const runJsonSchema = z.object({
   runId: z.string().min(1),
-  config: z.object({ from: z.string().optional(), to: z.string().optional(), data: z.string().optional() }).passthrough(),
+  config: z.object({ from: z.string().optional(), to: z.string().optional(), data: z.string().optional(), interval: z.string().optional() }).passthrough(),
   strategy: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()).optional() }).passthrough(),
   instrument: z.object({ id: z.string().min(1), tick: z.string(), lot: z.string(), settle: z.string() }).passthrough(),
   data: z.array(z.object({ path: z.string() }).passthrough()).optional(),
+  // The run's bars (interval, and the finer klines they were resampled from); absent in runs made before it was recorded.
+  bars: z.object({ interval: z.string(), source: z.enum(['klines', 'resampled']).optional() }).passthrough().optional(),
   summary: z.record(z.string(), z.unknown()).optional(),
 });
 

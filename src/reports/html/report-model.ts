@@ -4,6 +4,7 @@ import type { BarColumns } from '../../data/columns.js';
 import type { InstrumentId } from '../../domain/instrument.js';
 import { biggestLeaks, type Leak } from '../leaks.js';
 import { DEFAULT_REGIME_OPTIONS as DEFAULT_OPTIONS, entryRegime, regimeSeries, type Regime } from '../regimes.js';
+import type { RunBarsOrigin } from '../run-bars.js';
 import type { RunFiles } from '../run-files.js';
 import { splitTrades, type SplitReport } from '../splits.js';
 import { summaryMetrics, type SummaryMetrics } from '../summary-metrics.js';
@@ -30,6 +31,8 @@ export interface ReportModel {
   readonly monthly: readonly MonthlyReturn[];
   readonly trades: readonly ReportTrade[];
   readonly chart: ChartData;
+  /** The bars drawn and behind the regimes: the run's interval, the file, and what they were resampled from; undefined without bars. */
+  readonly bars: RunBarsOrigin | undefined;
   /** What the report could not show and why (e.g. the bars file was not found), shown at the top of the page. */
   readonly notes: readonly string[];
 }
@@ -38,6 +41,7 @@ export interface ModelInput {
   readonly run: RunFiles;
   /** The instrument's bars from the start of its file up to the run's end, or undefined when unavailable. */
   readonly bars: BarColumns | undefined;
+  readonly barsOrigin: RunBarsOrigin | undefined;
   readonly barIntervalMs: number;
   readonly notes: readonly string[];
 }
@@ -79,6 +83,7 @@ export function reportModel(input: ModelInput): ReportModel {
     monthly: monthlyReturns(run.equity),
     trades: run.trades.map((t) => ({ ...tradeMetrics(t), regime: series ? entryRegime(series, t.entryTimeMs).regime : undefined })),
     chart: chartData({ bars, barIntervalMs, fromMs, toMs, trades: run.trades, curve: run.equity, emaPeriods: emaPeriodsOf(params) }),
+    bars: input.barsOrigin,
     notes,
   };
 }

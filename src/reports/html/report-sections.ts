@@ -31,12 +31,22 @@ const signClass = (text: string | number | undefined): string => {
   return text === undefined || !Number.isFinite(x) || x === 0 ? '' : x > 0 ? 'pos' : 'neg';
 };
 
+/** The header's line on the bars: "3m bars, resampled exactly from the 1m candles of FILE" or "1m bars from FILE". */
+export function barsOriginText(b: NonNullable<ReportModel['bars']>): string {
+  const file = b.file.split(/[\\/]/).pop() ?? b.file;
+  return b.resampledFrom === undefined
+    ? `${b.interval} bars (the run's interval) from ${file}`
+    : `${b.interval} bars (the run's interval), resampled exactly from the ${b.resampledFrom} candles of ${file} as the backtest did (UTC-aligned buckets)`;
+}
+
 export function headerHtml(m: ReportModel): string {
   const params = Object.entries(m.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const notes = m.notes.map((n) => `<p class="note">${e(n)}</p>`).join('');
   return (
     `<header><h1>${e(m.strategy)} <span class="muted">on</span> ${e(m.instrument)}</h1>` +
-    `<p class="muted">run ${e(m.runId)} · ${e(iso(m.fromMs))} → ${e(iso(m.toMs))} UTC · ${e(params)}</p>${notes}</header>`
+    `<p class="muted">run ${e(m.runId)} · ${e(iso(m.fromMs))} → ${e(iso(m.toMs))} UTC · ${e(params)}</p>` +
+    (m.bars === undefined ? '' : `<p class="muted" id="bars-origin">${e(barsOriginText(m.bars))}</p>`) +
+    `${notes}</header>`
   );
 }
 

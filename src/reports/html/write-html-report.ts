@@ -4,11 +4,10 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import type { BarColumns } from '../../data/columns.js';
-import { parseFile } from '../../data/parse-file.js';
 import { loadRegistry } from '../../data/spec-files.js';
 import type { ContractTerms } from '../../domain/contract-math.js';
-import { barsFileOf, readRunDir, type RunFiles } from '../run-files.js';
+import { intervalMsOf, loadRunBars, runIntervalOf, smallestGapMs } from '../run-bars.js';
+import { readRunDir } from '../run-files.js';
 import { reportModel, type ReportModel, type ReportTrade } from './report-model.js';
 import { renderReportHtml } from './render-report.js';
 
@@ -34,34 +33,6 @@ function termsOf(id: string, specsFile: string | undefined): ContractTerms | und
     if (e instanceof InputError && specsFile === undefined) return undefined;
     throw e;
   }
-}
-
-/** The smallest gap between consecutive times (the bar length), or undefined with fewer than two distinct times. */
-function smallestGapMs(times: Float64Array): number | undefined {
-  let best: number | undefined;
-  for (let i = 1; i < times.length; i++) {
-    const gap = times[i]! - times[i - 1]!;
-    if (gap > 0 && (best === undefined || gap < best)) best = gap;
-  }
-  return best;
-}
-
-/** Bars up to (excluding) `toMs`, from the file given or the one the run read. A missing file gives a note, not an error. */
-async function loadBars(run: RunFiles, options: HtmlReportOptions, toMs: number): Promise<{ readonly bars?: BarColumns; readonly note?: string }> {
-  const recorded = barsFileOf(run.run);
-  const file = options.barsFile ?? recorded;
-  if (file === undefined) return { note: 'no candles: run.json names no candle file; pass --data FILE to draw them' };
-  if (!existsSync(resolve(file))) {
-    if (options.barsFile !== undefined) throw new InputError('NOT_FOUND', `--data ${file}`, 'no such file', 'Pass the candle file the run read');
-    return { note: `no candles: ${file} (from run.json, relative to the folder the backtest ran in) was not found here; pass --data FILE` };
-  }
-  const parsed = await parseFile(resolve(file), { label: file });
-  if (parsed.series !== 'bars') throw new InputError('INVALID_FILE', options.barsFile !== undefined ? `--data ${file}` : file, `holds ${parsed.series}, not candles`, 'Pass a klines file');
-  const b = parsed.bars;
-  let n = 0;
-  while (n < b.length && b.openTimeMs[n]! < toMs) n++;
-  const cut = (a: Float64Array): Float64Array => a.subarray(0, n);
-  return { bars: { length: n, openTimeMs: cut(b.openTimeMs), open: cut(b.open), high: cut(b.high), low: cut(b.low), close: cut(b.close), volume: cut(b.volume) } };
 }
 
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -90,10 +61,10 @@ export async function buildReportModel(runDir: string, options: HtmlReportOption
   const run = terms === undefined ? probe : readRunDir(runDir, { terms });
   const notes: string[] = terms === undefined ? [`R-multiples not shown: ${run.run.instrument.id} is not in the spec registry`] : [];
   const toMs = Date.parse(String(run.run.summary?.to ?? '')) || run.equity.timeMs[run.equity.timeMs.length - 1]!;
-  const loaded = await loadBars(run, options, toMs);
+  const loaded = await loadRunBars(run.run, toMs, options.barsFile);
   if (loaded.note !== undefined) notes.push(loaded.note);
-  const barIntervalMs = (loaded.bars && smallestGapMs(loaded.bars.openTimeMs)) ?? smallestGapMs(run.equity.timeMs) ?? 60_000;
-  return reportModel({ run, bars: loaded.bars, barIntervalMs, notes });
+  const barIntervalMs = loaded.origin?.intervalMs ?? intervalMsOf(runIntervalOf(run.run) ?? '') ?? smallestGapMs(run.equity.timeMs) ?? 60_000;
+  return reportModel({ run, bars: loaded.bars, barsOrigin: loaded.origin, barIntervalMs, notes });
 }
 
 /** Writes `contents` (path -> text) all or nothing: temporary files beside each target, renamed when all are written. */

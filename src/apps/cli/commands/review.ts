@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.js';
 import { MS_PER_DAY, formatIsoMs } from '../../../core/time.js';
 import type { InstrumentId } from '../../../domain/instrument.js';
+import { BAR_INTERVALS, type BarInterval } from '../../../engine/strategy.js';
 import type { JournalDb } from '../../../journal/journal-db.js';
 import type { RegimeSeries } from '../../../reports/regimes.js';
 import type { ReviewPeriod, Violation, WeeklyReview } from '../../../reports/review.js';
@@ -63,6 +64,15 @@ function budgetOf(raw: string | undefined): number {
 }
 
 /**
+ * The bar interval the regimes of one instrument are labelled on: the one its runs recorded (`config.interval`), so a
+ * trade's regime comes from the bars its strategy saw; 1m for runs that recorded none or when the runs disagree.
+ */
+function reviewInterval(recorded: readonly unknown[]): BarInterval {
+  const known = new Set(recorded.map((i) => (typeof i === 'string' && (BAR_INTERVALS as readonly string[]).includes(i) ? (i as BarInterval) : '1m')));
+  return known.size === 1 ? [...known][0]! : '1m';
+}
+
+/**
  * Regime series for each instrument traded in the period, from --data, else the data the run recorded, else the
  * cache. A failure with --data is the user's to fix (an error); otherwise the review goes on without that instrument
  * and says so.
@@ -80,14 +90,14 @@ async function loadRegimes(j: JournalDb, flags: ReviewFlags, period: ReviewPerio
   for (const instrument of new Set(trades.map((t) => t.instrument))) {
     if (registry.originOf(instrument) === undefined) continue;
     const spec = registry.get(instrument);
-    const recorded = trades
-      .filter((t) => t.instrument === instrument)
-      .map((t) => getRun(j.db, t.runId)?.config.data)
-      .find((d): d is string => typeof d === 'string' && existsSync(d));
+    const configs = [...new Set(trades.filter((t) => t.instrument === instrument).map((t) => t.runId))].map((id) => getRun(j.db, id)?.config);
+    const recorded = configs.map((c) => c?.data).find((d): d is string => typeof d === 'string' && existsSync(d));
+    const interval = reviewInterval(configs.map((c) => c?.interval));
     const sources = flags.data !== undefined ? [flags.data] : [...(recorded !== undefined ? [recorded] : []), undefined];
     for (const data of sources) {
       try {
-        const loaded = await loadBacktestData({ spec, interval: '1m', ...(data !== undefined ? { data } : {}), fundingOn: false, fromMs: period.fromMs - WARM_UP_MS, toMs: period.toMs + 1, cacheDir: defaultCacheDir() });
+        // The same loader as the backtest: klines of the runs' interval, else finer ones resampled exactly to it.
+        const loaded = await loadBacktestData({ spec, interval, ...(data !== undefined ? { data } : {}), fundingOn: false, fromMs: period.fromMs - WARM_UP_MS, toMs: period.toMs + 1, cacheDir: defaultCacheDir() });
         out.set(instrument, regimeSeries(loaded.bars, { ...DEFAULT_REGIME_OPTIONS, barIntervalMs: loaded.intervalMs }));
         break;
       } catch (e) {
