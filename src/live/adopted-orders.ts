@@ -14,6 +14,8 @@ export interface AdoptedOrdersOptions {
   readonly onFill: () => void;
   /** An adopted order ended on the venue (cancelled, expired, rejected): journal it once. */
   readonly onFinal: (clientId: string, event: VenueEvent) => void;
+  /** An adopted exit was moved on the venue (replaced new-first as `<intent>.N+1`): journal the move on its intent. */
+  readonly onModified?: (clientId: string, event: Extract<VenueEvent, { type: 'OrderModified' }>) => void;
   /** Venue client ids of the adopted orders the engine was seeded with: their events also reach the engine. */
   readonly toEngine: ReadonlySet<string>;
 }
@@ -74,9 +76,10 @@ export class AdoptedOrdersPort implements VenuePort {
         if (this.finished.has(clientId)) return;
         this.finished.add(clientId);
         return this.o.onFinal(clientId, e);
+      case 'OrderModified':
+        return this.o.onModified?.(clientId, e);
       case 'OrderAccepted':
       case 'OrderTriggered':
-      case 'OrderModified':
       case 'CancelRejected':
       case 'ModifyRejected':
       case 'FundingSettled':

@@ -4,7 +4,7 @@
 // the stream cannot vouch for, and never block an exit (the guarded port exempts them).
 import { InputError } from '../core/errors.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
-import { BinanceMarketStream, type BookStaleness, type MarketStreamStats } from '../venues/ccxt/binance-ws.js';
+import { BinanceMarketStream, type BookStaleness, type BookTickerUpdate, type MarketStreamStats } from '../venues/ccxt/binance-ws.js';
 
 /** Binance USD-M's REST base, where the real exchange's depth snapshots come from. */
 export const BINANCE_USDM_REST = 'https://fapi.binance.com';
@@ -55,8 +55,18 @@ export function describeStaleness(s: BookStaleness, stallMs: number): string {
   }
 }
 
-/** Starts the book of `spec` on the websocket base `wsBase`; every stale spell and resync is logged once. */
-export function openDepthFeed(o: { readonly wsBase: string; readonly watch: DepthWatch; readonly spec: InstrumentSpec; readonly log: (line: string) => void }): DepthFeed {
+/**
+ * Starts the book of `spec` on the websocket base `wsBase`; every stale spell and resync is logged once. `onQuote`
+ * gets every bookTicker update of the same stream (Binance's own best bid / ask, real time, not the book's top: see
+ * docs/live.md), in arrival order; the update object is rewritten per quote, so read it inside the call.
+ */
+export function openDepthFeed(o: {
+  readonly wsBase: string;
+  readonly watch: DepthWatch;
+  readonly spec: InstrumentSpec;
+  readonly log: (line: string) => void;
+  readonly onQuote?: ((q: BookTickerUpdate) => void) | undefined;
+}): DepthFeed {
   const stallMs = o.watch.stallMs;
   const reason = (): string | undefined => {
     const s = stream.staleness();
@@ -72,6 +82,7 @@ export function openDepthFeed(o: { readonly wsBase: string; readonly watch: Dept
     handlers: {
       onStale: () => o.log(`${reason() ?? 'order book stale'}; entries blocked until it is resynced`),
       onResync: (lastUpdateId) => o.log(`order book resynced from snapshot ${lastUpdateId}; entries allowed`),
+      ...(o.onQuote === undefined ? {} : { onBookTicker: o.onQuote }),
     },
   });
   stream.start();

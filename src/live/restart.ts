@@ -81,6 +81,20 @@ export async function reconcileAtRestart(o: RestartOptions): Promise<Restart> {
     earlierIntents: earlier,
     onFill: catchUp,
     toEngine: new Set(resume.orders.map((x) => x.spec.clientId)),
+    onModified: (clientId, e) => {
+      const order = e.order;
+      o.writer.append({
+        type: 'OrderModified',
+        runId: o.runId,
+        instrument: o.spec.id,
+        clientId,
+        tsVenue: e.tsVenue,
+        tsLocal: e.tsLocal,
+        ...('limitTicks' in order ? { limitTicks: order.limitTicks } : {}),
+        ...('triggerTicks' in order ? { triggerTicks: order.triggerTicks } : {}),
+      });
+      o.log(`reconcile: adopted ${e.clientId} moved${'triggerTicks' in order ? ` (trigger ${order.triggerTicks} ticks)` : ''}`);
+    },
     onFinal: (clientId, e) => {
       working.delete(clientId);
       const s = readRunJournalState(o.db, o.runId).intents.get(clientId);

@@ -1,5 +1,5 @@
-// What paper and live sessions share once the session is built: feeding it the live trade stream and the order book
-// (a clock that keeps closing bars in a quiet market; entries blocked while either is stale), and running it for a
+// What paper and live sessions share once the session is built: feeding it the live trade stream, the order book and
+// the best bid / ask (a clock that keeps closing bars in a quiet market; entries blocked while either is stale), and running it for a
 // duration or until stopped, finishing it once in the journal. Must never decide how orders reach a venue.
 import type { Money } from '../core/money.js';
 import type { Clock } from '../core/time.js';
@@ -58,7 +58,8 @@ export function feedFromTrades(
       o.log(`market data: ${reason}; entries blocked until it is back`);
     },
   });
-  const depth = o.depth === undefined ? undefined : openDepthFeed({ wsBase: o.wsBase, watch: o.depth, spec: session.spec, log: o.log });
+  // Quotes come from the book's stream (Binance's bookTicker): no book, no quotes.
+  const depth = o.depth === undefined ? undefined : openDepthFeed({ wsBase: o.wsBase, watch: o.depth, spec: session.spec, log: o.log, onQuote: (q) => session.onQuote(q) });
   if (depth !== undefined) session.watchFreshness(depth.reason);
   return {
     feed: {

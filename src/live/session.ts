@@ -16,7 +16,17 @@ import { GuardedVenue } from './guarded-venue.js';
 import { JournalIds } from './journal-ids.js';
 import { LiveBarBuilder, LiveBars } from './live-bars.js';
 import type { LiveTrade } from './trade-stream.js';
-import { countFromFloat } from '../core/grid.js';
+import { countFromFloat, countToFloat } from '../core/grid.js';
+import type { EngineQuotes } from '../engine/market-views.js';
+
+/** A best bid / ask update in the instrument's grid (Binance's bookTicker, binance-ws.ts), venue time in ms. */
+export interface LiveQuote {
+  readonly bidTicks: number;
+  readonly bidLots: number;
+  readonly askTicks: number;
+  readonly askLots: number;
+  readonly tsVenue: number;
+}
 
 const MS_PER_DAY = 86_400_000;
 
@@ -58,6 +68,9 @@ export class LiveSession {
   private readonly builder: LiveBarBuilder;
   private readonly one = { timeMs: new Float64Array(1), price: new Float64Array(1), qty: new Float64Array(1), isBuyerMaker: new Uint8Array(1) };
   private readonly oneTicks = { timeMs: this.one.timeMs, priceTicks: new Float64Array(1), qtyLots: new Float64Array(1) };
+  /** The one quote the engine reads (index 0), rewritten in place per quote: no allocation on the quote path. */
+  private readonly quote: EngineQuotes = { timeMs: new Float64Array(1), bid: new Float64Array(1), bidQty: new Float64Array(1), ask: new Float64Array(1), askQty: new Float64Array(1) };
+  private quotesSeen = 0;
   private lastTicks: number | undefined;
   private tripsJournaled = 0;
   private day = -1;
@@ -137,8 +150,37 @@ export class LiveSession {
     this.oneTicks.priceTicks[0] = ticks;
     this.oneTicks.qtyLots[0] = lots;
     if (this.o.venue.kind === 'paper') this.o.venue.port.onTrade(0, this.oneTicks, 0);
+    // The strategy's view of time never goes back: a trade stamped before what it saw last (another socket's quote,
+    // a bar closed by the clock, a venue event) is shown at that time. The venue above had its own time.
+    this.one.timeMs[0] = Math.max(t.timeMs, this.engine.nowMs);
     this.engine.onTrade(this.one, 0);
     this.journalTrips();
+  }
+
+  /**
+   * A best bid / ask update: closes a finished bar first (so onBar never comes after a later quote), then hands it
+   * to the strategy's onQuote with prices and quantities as floats of the grid (countToFloat) and ctx.time at the
+   * venue's time, or at the last time the strategy saw when the quote was stamped before it (it arrived on another
+   * socket than the trades): ctx.time is monotonic. A crossed or empty quote (bid >= ask, a side at 0) is skipped.
+   * The paper venue does not fill on quotes (its fill model is the trades). Allocation-free.
+   */
+  onQuote(q: LiveQuote): void {
+    if (q.bidTicks <= 0 || q.askTicks <= q.bidTicks) return;
+    if (this.builder.closeUntil(q.tsVenue)) this.journalTrips();
+    const c = this.quote;
+    c.timeMs[0] = Math.max(q.tsVenue, this.engine.nowMs);
+    c.bid[0] = countToFloat(q.bidTicks, this.o.spec.tick);
+    c.bidQty[0] = countToFloat(q.bidLots, this.o.spec.lot);
+    c.ask[0] = countToFloat(q.askTicks, this.o.spec.tick);
+    c.askQty[0] = countToFloat(q.askLots, this.o.spec.lot);
+    this.quotesSeen++;
+    this.engine.onQuote(c, 0);
+    this.journalTrips();
+  }
+
+  /** Quotes handed to the engine so far. */
+  get quotes(): number {
+    return this.quotesSeen;
   }
 
   /** The clock moved (ms, venue time estimate): closes the bar in progress when its end has passed with no trade. */

@@ -42,8 +42,9 @@ interface Scenario {
   readonly kills: number;
   readonly killAt: KillAt;
   /**
-   * Kill points per fakex (one replay of the capture); a soak runs several rounds. One for mid-replacement kills: a
-   * restarted session cannot trail the stop it took over (CcxtVenue modifies only limit orders it placed itself).
+   * Kill points per fakex (one replay of the capture); a soak runs several rounds. One for mid-replacement kills: each
+   * round's kill lands in the first process's replacements (restarted sessions also move their adopted stops now,
+   * adopted-exits.ts, but their kill points are not counted here).
    */
   readonly perRound: number;
 }

@@ -14,6 +14,7 @@ export interface MarkPriceUpdate { readonly markTicks: number; /** Fraction, e.g
 export type StaleCause = 'gap' | 'stall' | 'disconnected';
 
 export interface MarketStreamHandlers {
+  /** Binance's best bid / ask. The object is rewritten for every update (no allocation per quote): read it inside the call. */
   onBookTicker?(u: BookTickerUpdate): void;
   onTrade?(u: TradeUpdate): void;
   onMarkPrice?(u: MarkPriceUpdate): void;
@@ -68,6 +69,7 @@ export class BinanceMarketStream {
   private stallTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly stream: string;
+  private readonly ticker = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0, tsVenue: 0 };
 
   constructor(private readonly o: MarketStreamOptions) {
     this.book = new LocalBook(o.tick, o.lot);
@@ -167,8 +169,19 @@ export class BinanceMarketStream {
     const kind = msg.stream.slice(this.stream.length + 1);
     if (kind.startsWith('depth')) return this.onDepth(d);
     if (kind === 'bookTicker') {
-      const u = { bidTicks: this.ticks(d['b']), bidLots: this.lots(d['B']), askTicks: this.ticks(d['a']), askLots: this.lots(d['A']) };
-      if (u.bidTicks !== undefined && u.askTicks !== undefined) this.o.handlers?.onBookTicker?.({ ...u, bidTicks: u.bidTicks, askTicks: u.askTicks, tsVenue: Number(d['T'] ?? d['E']) });
+      const onTicker = this.o.handlers?.onBookTicker;
+      if (onTicker === undefined) return;
+      const bidTicks = this.ticks(d['b']);
+      const askTicks = this.ticks(d['a']);
+      if (bidTicks === undefined || askTicks === undefined) return;
+      const u = this.ticker;
+      u.bidTicks = bidTicks;
+      u.bidLots = this.lots(d['B']);
+      u.askTicks = askTicks;
+      u.askLots = this.lots(d['A']);
+      // T: the matching engine's transaction time, the same clock as a trade's T.
+      u.tsVenue = Number(d['T'] ?? d['E']);
+      onTicker.call(this.o.handlers, u);
       return;
     }
     if (kind === 'aggTrade' || kind === 'trade') {

@@ -4,6 +4,7 @@
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { VenueCapabilities, VenueCommand, VenueEvent, VenueEventSink, VenuePort } from '../venue.js';
 import { readFillsSince, type FillsSince } from './account-fills.js';
+import { AdoptedExits } from './adopted-exits.js';
 import type { BinanceUserStream, ResyncReason, StreamAlgoUpdate } from './binance-user-stream.js';
 import { BracketKeeper } from './bracket-keeper.js';
 import type { CcxtVenueOptions } from './ccxt-venue-options.js';
@@ -26,6 +27,8 @@ export class CcxtVenue implements VenuePort {
   private readonly redact: (text: string) => string;
   private readonly desk: OrderDesk;
   private readonly keeper: BracketKeeper;
+  /** Exits adopted from the venue at a restart: moved by replacement like the keeper's own. */
+  private readonly adoptedExits: AdoptedExits;
   /** The user data stream when enabled (started by connect), for its stats and for tests to drive. */
   readonly userStream: BinanceUserStream | undefined;
 
@@ -47,6 +50,16 @@ export class CcxtVenue implements VenuePort {
       deliver: (e) => this.sink?.onVenueEvent(e),
       schedule: (task) => this.enqueue(task),
       refusal: (spec) => refusalReason(o.profile, spec, this.specs.get(spec.instrument)),
+      nowMs: () => o.clock.nowMs(),
+    });
+    this.adoptedExits = new AdoptedExits({
+      orders: this.desk.orders,
+      place: async (spec) => {
+        await this.desk.submit(spec);
+        return this.desk.orders.get(spec.clientId)?.venueOrderId !== undefined;
+      },
+      cancel: (id) => this.desk.cancel(id),
+      deliver: (e) => this.sink?.onVenueEvent(e),
       nowMs: () => o.clock.nowMs(),
     });
     this.userStream = linkUserStream(this, o);
@@ -105,7 +118,9 @@ export class CcxtVenue implements VenuePort {
     const snap = await readSnapshot(this.o, (e) => this.failure(e));
     for (const open of snap.openOrders) {
       const instrument = this.specs.get(open.order.instrument);
-      if (instrument !== undefined) this.desk.adopt(open.clientId, open.order, instrument, open.venueOrderId, open.filledLots);
+      if (instrument === undefined || this.desk.orders.has(open.clientId)) continue;
+      this.desk.adopt(open.clientId, open.order, instrument, open.venueOrderId, open.filledLots);
+      this.adoptedExits.adopt(open.clientId, open.order);
     }
     return snap;
   }
@@ -186,9 +201,10 @@ export class CcxtVenue implements VenuePort {
       case 'SubmitOco':
         return this.keeper.submitOco(command.orders);
       case 'CancelOrder':
-        return this.keeper.ownsExit(command.clientId) ? this.keeper.withdraw(command.clientId) : this.desk.cancel(command.clientId);
+        return this.keeper.ownsExit(command.clientId) ? this.keeper.withdraw(command.clientId) : this.desk.cancel(this.adoptedExits.venueIdOf(command.clientId));
       case 'ModifyOrder':
-        return this.keeper.ownsExit(command.clientId) ? this.keeper.modify(command) : this.desk.modify(command);
+        if (this.keeper.ownsExit(command.clientId)) return this.keeper.modify(command);
+        return this.adoptedExits.owns(command.clientId) ? this.adoptedExits.modify(command) : this.desk.modify(command);
       case 'CancelAll':
         this.keeper.closeInstrument(command.instrument);
         return this.desk.cancelAll(command.instrument);
@@ -214,7 +230,10 @@ export class CcxtVenue implements VenuePort {
     return new VenueFailure(this.name, classifyError(e, this.o.profile.errors, this.redact));
   }
 
-  private emit(event: VenueEvent): void {
+  private emit(venueEvent: VenueEvent): void {
+    const routed = this.adoptedExits.route(venueEvent);
+    if (routed === 'drop') return;
+    const event = routed ?? venueEvent;
     if (this.keeper.route(event)) return;
     this.sink?.onVenueEvent(event);
   }
