@@ -107,6 +107,13 @@ describe('ema-cross live on fakex (exits priced from the fill)', () => {
       '--duration', '12s', '--journal', journal, '--poll-ms', '300'];
     const proc = startLiveProcess(args, ENV);
     void startPaper();
+    // The market stops 1.5 s before --duration ends: a resting exit that fills after the session stopped listening is
+    // the next start's to reconcile (crash-restart tests cover that), not this run's journal.
+    void proc
+      .waitFor(/live run \S+:/, 60_000)
+      .then(() => new Promise((r) => setTimeout(r, 10_500)))
+      .then(() => fetch(`${server.url}/__control`, { method: 'POST', body: JSON.stringify({ replay: 'pause' }) }))
+      .catch(() => undefined);
     // While it runs: never two working stops for the position (the replacement rule), sampled from the truth.
     let maxStops = 0;
     let samples = 0;
