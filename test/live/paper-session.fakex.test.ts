@@ -82,7 +82,9 @@ describe('paper session on fakex', () => {
   test('builds bars from the live trades and trades ema-cross through the simulated venue', () => {
     // 345 s of capture in 6 s bars: 57 or 58 bars (a bar exists only where trades were; BTCUSDT trades every second).
     expect(bars, 'one bar per 6 s of capture').toBeGreaterThanOrEqual(50);
-    expect(bars, 'one bar per 6 s of capture').toBeLessThanOrEqual(60);
+    // fakex stamps replayed trades on its wall clock: on a loaded machine a late delivery stretches stream time a
+    // little, so a few more bars than 58 may close; far more would mean bars are not built from stream time.
+    expect(bars, 'one bar per 6 s of capture').toBeLessThanOrEqual(66);
     const fills = events.filter((e) => e.type === 'Fill');
     expect(fills.length, 'EMA(2)/EMA(3) crosses many times in 57 bars, and market entries fill on the next trade').toBeGreaterThan(2);
     const trips = events.filter((e) => e.type === 'RoundTripClosed');
