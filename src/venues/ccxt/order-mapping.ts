@@ -141,6 +141,23 @@ export function childOrderIdOf(o: CcxtOrder): string | undefined {
   return text === '' || text === '0' ? undefined : text;
 }
 
+/**
+ * The order's type as the venue wrote it, lower case ('' when absent): ccxt's Binance parser folds STOP_MARKET,
+ * TAKE_PROFIT_MARKET and TRAILING_STOP_MARKET all into `market` (binance.js parseOrderTypeByMarket) and sets no
+ * takeProfitPrice, so without the raw type a resting take-profit reads back as a stop, and a restarted session would
+ * move it as one (issue 8: two stops on the venue). Binance algo orders name it `orderType`, regular ones `type`
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Query-Algo-Order); Bybit
+ * `stopOrderType` (TakeProfit, StopLoss).
+ */
+function venueTypeOf(o: CcxtOrder): string {
+  const info = o.info as Record<string, unknown> | undefined;
+  for (const key of ['orderType', 'type', 'origType', 'stopOrderType']) {
+    const raw = info?.[key];
+    if (typeof raw === 'string' && /take_?profit|trailing/i.test(raw)) return raw.toLowerCase();
+  }
+  return '';
+}
+
 /** Rebuilds our OrderSpec from a ccxt order; undefined when its type is not one we model. */
 export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec | undefined {
   const action: OrderAction | undefined = o.side === 'buy' || o.side === 'sell' ? o.side : undefined;
@@ -148,11 +165,12 @@ export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec
   const effect: PositionEffect = o.reduceOnly === true ? 'reduce-only' : 'open-or-reduce';
   const base = { clientId: o.clientOrderId, instrument: spec.id, action, qtyLots: toLots(o.amount, spec) as Lots, effect };
   const type = (o.type ?? '').toLowerCase();
+  const venueType = venueTypeOf(o);
   const tif: TimeInForce = o.postOnly === true ? 'GTX' : o.timeInForce === 'IOC' || o.timeInForce === 'FOK' ? o.timeInForce : 'GTC';
   const limitTicks = toTicks(o.price, spec);
   const triggerTicks = toTicks(o.triggerPrice ?? o.stopLossPrice ?? o.takeProfitPrice, spec);
   const isLimit = !type.includes('market') && limitTicks !== undefined;
-  if (type.includes('trailing')) {
+  if (type.includes('trailing') || venueType.includes('trailing')) {
     const rate = Number((o.info as Record<string, unknown> | undefined)?.['priceRate'] ?? (o.info as Record<string, unknown> | undefined)?.['callbackRate'] ?? Number.NaN);
     return Number.isFinite(rate) ? { ...base, type: 'trailing-stop', callbackRate: rate / 100, ...(triggerTicks === undefined ? {} : { activationTicks: triggerTicks }) } : undefined;
   }
@@ -160,7 +178,7 @@ export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec
     if (type === 'market') return { ...base, type: 'market' };
     return limitTicks === undefined ? undefined : { ...base, type: 'limit', limitTicks, timeInForce: tif };
   }
-  const takeProfit = type.includes('take_profit') || (o.takeProfitPrice !== undefined && o.stopLossPrice === undefined);
+  const takeProfit = type.includes('take_profit') || /take_?profit/.test(venueType) || (o.takeProfitPrice !== undefined && o.stopLossPrice === undefined);
   if (takeProfit) {
     return isLimit ? { ...base, type: 'take-profit-limit', triggerTicks, limitTicks, timeInForce: tif } : { ...base, type: 'take-profit-market', triggerTicks };
   }
