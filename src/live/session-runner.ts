@@ -58,8 +58,10 @@ export function feedFromTrades(
       o.log(`market data: ${reason}; entries blocked until it is back`);
     },
   });
-  // Quotes come from the book's stream (Binance's bookTicker): no book, no quotes.
-  const depth = o.depth === undefined ? undefined : openDepthFeed({ wsBase: o.wsBase, watch: o.depth, spec: session.spec, log: o.log, onQuote: (q) => session.onQuote(q) });
+  // Quotes (Binance's bookTicker on the book's stream) are not handed to the strategy yet: under load a bar closed
+  // after a later quote or trade had been shown, so ctx.time went back; LiveSession.onQuote stays for when bar
+  // closing and quotes share one clock.
+  const depth = o.depth === undefined ? undefined : openDepthFeed({ wsBase: o.wsBase, watch: o.depth, spec: session.spec, log: o.log });
   if (depth !== undefined) session.watchFreshness(depth.reason);
   return {
     feed: {
