@@ -25,12 +25,43 @@ const ENV = { MICROFUT_BINANCEUSDM_API_KEY: 'fakex-key', MICROFUT_BINANCEUSDM_AP
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const truthLots = async (url: string): Promise<number> => ((await fakexTruth(url)) as unknown as { positions: readonly { signedLots: number }[] }).positions.reduce((s, p) => s + p.signedLots, 0);
 
-/** Acknowledged orders journaled for the run (entry, stop and take-profit of the bracket once all are resting). */
-function accepted(file: string, runId: string): number {
+/** Whether the run journaled the venue's acknowledgement of the order with this client id. */
+function accepted(file: string, runId: string, clientId: string): boolean {
   const db = new Database(file, { readonly: true });
-  const n = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ? AND type = 'OrderAccepted'").get(runId) as { n: number }).n;
+  const n = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ? AND type = 'OrderAccepted' AND json_extract(payload, '$.clientId') = ?").get(runId, clientId) as { n: number }).n;
   db.close();
-  return n;
+  return n > 0;
+}
+
+/** An order in fakex's truth: a plain order has status and clientOrderId, an algo (stop, take-profit) algoId, algoStatus and clientAlgoId. */
+interface TruthOrder {
+  readonly algoId?: number;
+  readonly algoStatus?: string;
+  readonly clientAlgoId?: string;
+  readonly status?: string;
+  readonly clientOrderId?: string;
+}
+
+/**
+ * The session's client ids of the two exits resting on fakex for its open position (a replacement's ".N" dropped),
+ * or undefined while fakex holds no position or not exactly two working orders.
+ */
+async function restingExits(url: string): Promise<string[] | undefined> {
+  const truth = (await fakexTruth(url)) as unknown as { positions: readonly { signedLots: number }[]; orders: readonly TruthOrder[] };
+  if (truth.positions.reduce((s, p) => s + p.signedLots, 0) === 0) return undefined;
+  const open = truth.orders.filter((o) => (o.algoId !== undefined ? o.algoStatus === 'NEW' : o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'));
+  return open.length === 2 ? open.map((o) => (o.clientAlgoId ?? o.clientOrderId ?? '').replace(/\.\d+$/, '')) : undefined;
+}
+
+/** The run's last 40 journaled events, one line each (type, client id, code or reason): what a failure message shows. */
+function eventsOf(file: string, runId: string): string {
+  const db = new Database(file, { readonly: true });
+  const rows = db.prepare("SELECT type, json_extract(payload, '$.clientId') AS id, json_extract(payload, '$.code') AS code, json_extract(payload, '$.reason') AS reason FROM events WHERE run_id = ? ORDER BY rowid").all(runId) as { type: string; id: string | null; code: string | null; reason: string | null }[];
+  db.close();
+  return rows
+    .slice(-40)
+    .map((r) => [r.type, r.id, r.code, r.reason].filter((x) => x !== null).join(' '))
+    .join('; ');
 }
 
 interface TradeRow {
@@ -57,17 +88,26 @@ describe('a restarted live session on fakex', () => {
     let proc: LiveProcess = startLiveProcess(args, ENV);
     try {
       const runId = (await proc.waitFor(/^live run (\S+):/, 20_000))[1]!;
-      // Kill while a position is open: the first fill, then a moment for its stop and take-profit to be placed.
-      let before = 0;
-      for (let waited = 0; before === 0; waited += 50) {
-        if (waited > 30_000) throw new Error('the session opened no position within 30 s');
-        await sleep(50);
-        before = await truthLots(server.url);
-      }
-      await control({ replay: 'pause' });
-      for (let waited = 0; accepted(journal, runId) < 3; waited += 50) {
-        if (waited > 10_000) throw new Error(`the bracket's exits were not acknowledged within 10 s; stderr: ${proc.err.slice(-5).join(' | ')}`);
-        await sleep(50);
+      // Kill while a position is open with its stop and take-profit resting and journaled: the replay is paused as
+      // soon as fakex holds a position, so nothing trades meanwhile. The exits are fixed prices near the decision
+      // bar's close: when the market crossed the stop before it was placed, the session closes at market (-2021,
+      // correct) and the position is flat again; then the replay resumes for the strategy's next entry.
+      const journaled = (ids: readonly string[]): boolean => ids.every((id) => accepted(journal, runId, id));
+      // Deadlines are wall time (the polls themselves take time on a loaded machine), each phase well inside the test's.
+      const enterBy = Date.now() + 60_000;
+      for (;;) {
+        if (Date.now() > enterBy) throw new Error(`no bracket rested whole within 60 s; journal: ${eventsOf(journal, runId)}; stderr: ${proc.err.slice(-8).join(' | ')}`);
+        await sleep(25);
+        if ((await truthLots(server.url)) === 0) continue;
+        await control({ replay: 'pause' });
+        let exits = await restingExits(server.url);
+        const settleBy = Date.now() + 10_000;
+        while (Date.now() < settleBy && (await truthLots(server.url)) !== 0 && (exits === undefined || !journaled(exits))) {
+          await sleep(50);
+          exits = await restingExits(server.url);
+        }
+        if (exits !== undefined && journaled(exits)) break;
+        await control({ replay: 'resume' });
       }
       proc.child.kill('SIGKILL');
       await proc.exited;
@@ -78,19 +118,20 @@ describe('a restarted live session on fakex', () => {
       db.close();
 
       proc = startLiveProcess([...args, '--run', runId], ENV);
-      const resumed = await proc.waitFor(/^engine resumed: position (-?\d+) lots, (\d+) working orders taken over/, 10_000);
+      const resumed = await proc.waitFor(/^engine resumed: position (-?\d+) lots, (\d+) working orders taken over/, 20_000);
       expect(Number(resumed[1]), "the resumed engine's position is fakex's").toBe(held);
       expect(Number(resumed[2]), 'the stop and the take-profit resting on fakex are taken over').toBe(2);
 
       await control({ replay: 'resume' });
       let maxAbsLots = Math.abs(held);
       let trip: TradeRow | undefined;
-      for (let waited = 0; trip === undefined; waited += 100) {
-        if (waited > 60_000) throw new Error(`no round trip journaled within 60 s of the restart (fakex position ${await truthLots(server.url)}, replay ${JSON.stringify((await fakexTruth(server.url)).replay)}); stderr: ${proc.err.join(' | ')}`);
+      const tripBy = Date.now() + 60_000;
+      while (trip === undefined) {
+        if (Date.now() > tripBy) throw new Error(`no round trip journaled within 60 s of the restart (fakex position ${await truthLots(server.url)}, replay ${JSON.stringify((await fakexTruth(server.url)).replay)}); stderr: ${proc.err.join(' | ')}`);
         await sleep(100);
         maxAbsLots = Math.max(maxAbsLots, Math.abs(await truthLots(server.url)));
         const rdb = new Database(journal, { readonly: true });
-        trip = rdb.prepare('SELECT seq_in_run, entry_ms, exit_ms, max_lots, side FROM trades WHERE run_id = ? ORDER BY seq_in_run LIMIT 1').get(runId) as TradeRow | undefined;
+        trip = rdb.prepare('SELECT seq_in_run, entry_ms, exit_ms, max_lots, side FROM trades WHERE run_id = ? AND entry_ms = ? ORDER BY seq_in_run LIMIT 1').get(runId, openedMs) as TradeRow | undefined;
         rdb.close();
       }
       expect(maxAbsLots, 'no second position beside the resumed one (the strategy enters only when flat)').toBe(Math.abs(held));
@@ -98,7 +139,7 @@ describe('a restarted live session on fakex', () => {
       expect(trip.max_lots, 'the round trip is the resumed position').toBe(Math.abs(held));
       expect(trip.entry_ms, 'the round trip starts at the entry fill journaled before the kill').toBe(openedMs);
 
-      await proc.waitFor(/^reconcile: cancelling adopted \S+, its bracket is done/, 5_000);
+      await proc.waitFor(/^reconcile: cancelling adopted \S+, its bracket is done/, 10_000);
       await control({ replay: 'pause' });
       await sleep(600);
       const rdb = new Database(journal, { readonly: true });
@@ -117,5 +158,5 @@ describe('a restarted live session on fakex', () => {
       await proc.exited;
       await server.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
