@@ -15,7 +15,7 @@ import { fromCcxtOrder, type CcxtOrderStatus } from '../venues/ccxt/order-mappin
 import { classifyError } from '../venues/ccxt/venue-failure.js';
 import type { AccountContext, VenueProfile } from '../venues/ccxt/venue-profile.js';
 import type { VenueSnapshot } from '../venues/venue.js';
-import { describeProtection, protectPosition, type Protection } from './restart-protection.js';
+import { describeProtection, protectionActions, protectPosition, type Protection } from './restart-protection.js';
 import { exitIsSpent, intentIdOf, newestGenerations, readRunJournalState, type IntentState, type RunJournalState } from './run-journal-state.js';
 
 export interface ReconcileOptions {
@@ -178,7 +178,8 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
     }
   }
 
-  const flat = netLots(snap, o.spec) === 0;
+  // Not the net: hedge-mode legs of equal size net to zero and their exits are not orphans.
+  const flat = !snap.positions.some((p) => p.instrument === o.spec.id && p.signedLots !== 0);
   const adopted: string[] = [];
   const orphansCancelled: string[] = [];
   const ours = snap.openOrders.filter((x) => x.order.instrument === o.spec.id && x.clientId.startsWith(o.idTag));
@@ -212,11 +213,12 @@ export async function reconcileRun(o: ReconcileOptions): Promise<ReconcileReport
   const afterCancels = { ...snap, openOrders: snap.openOrders.filter((x) => !cancelled.has(x.clientId)) };
   let fillsAfterProtection = 0;
   const protection = await protectPosition(o, afterCancels, netLots(snap, o.spec));
-  const acted = protection.kind === 'stop-placed' || protection.kind === 'closed';
+  const actions = protectionActions(protection);
+  const acted = actions.placedStopIds.length > 0 || actions.closed;
   if (orphansCancelled.length > 0 || acted) snap = await o.snapshot();
   if (acted) {
-    if (protection.kind === 'stop-placed' && snap.openOrders.some((x) => x.clientId === protection.clientId)) adopted.push(protection.clientId);
-    if (protection.kind === 'closed') {
+    for (const id of actions.placedStopIds) if (snap.openOrders.some((x) => x.clientId === id)) adopted.push(id);
+    if (actions.closed) {
       const fresh = readRunJournalState(o.db, o.runId);
       for (const [clientId, s] of fresh.intents) if (s.venueOrderId !== undefined) orderIdToClient.set(s.venueOrderId, clientId);
       fillsAfterProtection = await catchUpFills(o, fresh, orderIdToClient, budget);

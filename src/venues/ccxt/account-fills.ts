@@ -34,6 +34,21 @@ export interface FillsSinceSource {
   readonly orderParams?: Record<string, unknown>;
   /** The profile's repair of ccxt's order (MEXC: the client id is `externalOid`, which ccxt does not read). */
   readonly repairOrder?: (o: CcxtOrder) => CcxtOrder;
+  /**
+   * The action of a venue order this process knows. The order, not the trade, says buy or sell: BingX's
+   * allFillOrders rows have no side, and ccxt reads MEXC's position-effect sides 2-4 as sell, '3' and '4'.
+   */
+  readonly actionOf?: (venueOrderId: string) => 'buy' | 'sell' | undefined;
+  /** The venue's page: its row limit and the params that end a window (default Binance: 1000, ccxt's `until`). */
+  readonly page?: FillsPage;
+}
+
+/** How a venue pages the account's trades through ccxt fetchMyTrades (VenueProfile `fillsPage`). */
+export interface FillsPage {
+  readonly limit: number;
+  untilParams(untilMs: number): Record<string, unknown>;
+  /** The venue fills a page from the start of the window (Binance); false where that is not known. Default true. */
+  readonly oldestFirst?: boolean;
 }
 
 /** Binance userTrades: startTime..endTime at most 7 days apart, at most 1000 rows a page (ccxt enforces both too). */
@@ -88,54 +103,75 @@ function legOf(trade: CcxtTrade): 'long' | 'short' | undefined {
 
 /**
  * Every fill of the account on `spec` from `sinceMs` (venue ms, inclusive) to now, read in 7-day windows of up to
- * 1000 trades, at most `maxPages` requests. Client ids of orders this process does not know are read from the venue
- * (fetchOrder by venue order id), once per order. Throws what ccxt throws; the caller maps it.
+ * `page.limit` trades, at most `maxPages` requests. After a full page the rest of its window is read too: after its
+ * last millisecond where the venue lists oldest first (Binance); where the order is not known (ccxt sorts every
+ * answer by time, so a page does not show it), both before its first and after its last millisecond. Client ids
+ * and actions of orders this process does not know are read from the venue (fetchOrder by venue order id), once per
+ * order. Throws what ccxt throws; the caller maps it.
  */
 export async function readFillsSince(src: FillsSinceSource, spec: InstrumentSpec, sinceMs: number, maxPages = FILLS_MAX_PAGES): Promise<FillsSince> {
   const nowMs = src.clock.nowMs();
+  const limit = src.page?.limit ?? FILLS_PAGE_LIMIT;
+  const oldestFirst = src.page?.oldestFirst ?? true;
   const seen = new Set<string>();
   const trades: { trade: CcxtTrade; key: string }[] = [];
-  let fromMs = sinceMs;
   let pages = 0;
   let complete = true;
-  while (fromMs <= nowMs) {
-    if (pages >= maxPages) {
-      complete = false;
-      break;
+  windows: for (let windowFromMs = sinceMs; windowFromMs <= nowMs; windowFromMs += WINDOW_MS) {
+    const windowToMs = Math.min(windowFromMs + WINDOW_MS - 1, nowMs);
+    const pending = [{ fromMs: windowFromMs, toMs: windowToMs }];
+    for (let w = pending.pop(); w !== undefined; w = pending.pop()) {
+      if (pages >= maxPages) {
+        complete = false;
+        break windows;
+      }
+      const page = await src.exchange.fetchMyTrades(spec.ccxtSymbol, w.fromMs, limit, src.page?.untilParams(w.toMs) ?? { until: w.toMs });
+      pages += 1;
+      const keys = tradeKeys(page);
+      let minMs = w.toMs;
+      let maxMs = w.fromMs;
+      page.forEach((t, i) => {
+        const ts = t.timestamp ?? 0;
+        minMs = Math.min(minMs, ts);
+        maxMs = Math.max(maxMs, ts);
+        const key = keys[i] ?? String(t.id);
+        if (ts < sinceMs || ts > windowToMs || seen.has(key)) return;
+        seen.add(key);
+        trades.push({ trade: t, key });
+      });
+      if (page.length < limit) continue;
+      // A full page may stop inside a millisecond: the next page includes that millisecond, and keys dedupe it.
+      const after = { fromMs: maxMs > w.fromMs ? maxMs : maxMs + 1, toMs: w.toMs };
+      if (oldestFirst) {
+        if (after.fromMs <= after.toMs) pending.push(after);
+        continue;
+      }
+      // Only windows smaller than this one: a millisecond holding a full page cannot be read apart.
+      if (maxMs > w.fromMs) pending.push(after);
+      if (minMs < w.toMs) pending.push({ fromMs: w.fromMs, toMs: minMs });
+      if (maxMs <= w.fromMs && minMs >= w.toMs) complete = false;
     }
-    const toMs = Math.min(fromMs + WINDOW_MS - 1, nowMs);
-    const page = await src.exchange.fetchMyTrades(spec.ccxtSymbol, fromMs, FILLS_PAGE_LIMIT, { until: toMs });
-    pages += 1;
-    let lastMs = fromMs;
-    const keys = tradeKeys(page);
-    page.forEach((t, i) => {
-      const ts = t.timestamp ?? 0;
-      lastMs = Math.max(lastMs, ts);
-      const key = keys[i] ?? String(t.id);
-      if (ts < sinceMs || ts > toMs || seen.has(key)) return;
-      seen.add(key);
-      trades.push({ trade: t, key });
-    });
-    // A full page may stop inside a millisecond: the next page starts at that millisecond, and ids dedupe it.
-    fromMs = page.length >= FILLS_PAGE_LIMIT ? (lastMs > fromMs ? lastMs : lastMs + 1) : toMs + 1;
   }
   trades.sort((a, b) => (a.trade.timestamp ?? 0) - (b.trade.timestamp ?? 0) || Number(a.trade.id) - Number(b.trade.id) || 0);
-  const clientIds = new Map<string, string | undefined>();
+  const orders = new Map<string, { readonly clientId: string | undefined; readonly action: 'buy' | 'sell' | undefined }>();
   const fills: AccountFill[] = [];
   for (const { trade: t, key } of trades) {
     const venueOrderId = String(t.order);
-    if (!clientIds.has(venueOrderId)) clientIds.set(venueOrderId, src.clientIdOf(venueOrderId) ?? (await clientIdFromVenue(src, spec, venueOrderId)));
-    const clientId = clientIds.get(venueOrderId);
-    const action = t.side === 'sell' ? 'sell' : 'buy';
-    const event = clientId === undefined ? undefined : fillFromTrade(t, spec, clientId, action, legOf(t), nowMs);
+    if (!orders.has(venueOrderId)) {
+      const clientId = src.clientIdOf(venueOrderId);
+      orders.set(venueOrderId, clientId === undefined ? await orderFromVenue(src, spec, venueOrderId) : { clientId, action: src.actionOf?.(venueOrderId) });
+    }
+    const order = orders.get(venueOrderId)!;
+    const action = order.action ?? (t.side === 'sell' ? 'sell' : 'buy');
+    const event = order.clientId === undefined ? undefined : fillFromTrade(t, spec, order.clientId, action, legOf(t), nowMs);
     if (event !== undefined) fills.push({ tradeId: key, venueOrderId, event });
     else complete = false;
   }
   return { fills, complete };
 }
 
-async function clientIdFromVenue(src: FillsSinceSource, spec: InstrumentSpec, venueOrderId: string): Promise<string | undefined> {
+async function orderFromVenue(src: FillsSinceSource, spec: InstrumentSpec, venueOrderId: string): Promise<{ readonly clientId: string | undefined; readonly action: 'buy' | 'sell' | undefined }> {
   const raw = await src.exchange.fetchOrder(venueOrderId, spec.ccxtSymbol, src.orderParams ?? {});
   const o = src.repairOrder?.(raw) ?? raw;
-  return o.clientOrderId === undefined || o.clientOrderId === '' ? undefined : o.clientOrderId;
+  return { clientId: o.clientOrderId === undefined || o.clientOrderId === '' ? undefined : o.clientOrderId, action: o.side === 'buy' || o.side === 'sell' ? o.side : undefined };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { BINGX_ERRORS, bingxProfile } from './bingx.js';
-import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
+import { RECORDED_T0_MS, recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
 
 const ORDER = '/openApi/swap/v2/trade/order';
@@ -51,8 +51,8 @@ describe('bingx through ccxt: orders', () => {
     expect(r.callsTo(QUERY)[0]?.params).toEqual({ symbol: 'BTC-USDT', orderId: '1736012449498123456' });
     expect(r.callsTo('GET /openApi/swap/v2/trade/allFillOrders')[0]?.params).toMatchObject({ symbol: 'BTC-USDT', orderId: '1736012449498123456', tradingUnit: 'CONT' });
     expect(events.map((e) => e.type)).toEqual(['OrderAccepted', 'OrderFilled']);
-    expect(events[1], 'volume "0.0020" = 20 lots; price "70000.5" = 700005 ticks; commission "-0.0700" is a cost of 0.07 USDT').toMatchObject({
-      type: 'OrderFilled', clientId: 'mf-bingx-mkt', lots: 20, priceTicks: 700005, fee: 7000000,
+    expect(events[1], 'volume "0.0020" = 20 lots; price "70000.5" = 700005 ticks; commission "-0.0700" is a cost of 0.07 USDT; filledTime 08:00:00.456 +0800').toMatchObject({
+      type: 'OrderFilled', clientId: 'mf-bingx-mkt', lots: 20, priceTicks: 700005, fee: 7000000, tsVenue: RECORDED_T0_MS + 456,
     });
   });
 
@@ -82,6 +82,58 @@ describe('bingx through ccxt: fills without trade ids', () => {
       { lots: 10, priceTicks: 700005, fee: 3500000 },
       { lots: 10, priceTicks: 700010, fee: 3500000 },
     ]);
+  });
+});
+
+describe('bingx through ccxt: the fills a restart journals as missed (fillsSince)', () => {
+  // GET /openApi/swap/v2/trade/allFillOrders (https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html, "Query
+  // historical transaction orders"; shape as in ccxt's js/src/bingx.js): rows carry no trade id and no side.
+  const FILLS = 'GET /openApi/swap/v2/trade/allFillOrders';
+  const fillRow = (orderId: string, volume: string, price: string, commission: string, filledTime: string) => ({ volume, price, amount: '0', commission, currency: 'USDT', orderId, liquidatedPrice: '0.00', liquidatedMarginRatio: '0.00', filledTime });
+  // T0 = 2025-05-04T00:00:00Z = 08:00 +0800: one fill of our market buy a minute before, and two equal fills of an
+  // order this process never placed (an earlier process's reduce-only close) 30 s before.
+  const answer = { code: 0, msg: '', data: { fill_orders: [
+    fillRow('1736012449498123456', '0.0020', '70000.5', '-0.0700', '2025-05-04T07:59:00.456+0800'),
+    fillRow('1736012449498777777', '0.0010', '69990.0', '-0.0350', '2025-05-04T07:59:30.000+0800'),
+    fillRow('1736012449498777777', '0.0010', '69990.0', '-0.0350', '2025-05-04T07:59:30.000+0800'),
+  ] } };
+  // GET /openApi/swap/v2/trade/order by orderId: the unknown order, a SELL (close long) under the earlier process's id.
+  // The 19-digit orderId is a JSON number, as BingX sends it (written as text here: a JS number would round it).
+  const closeOrderText = (clientOrderId: string): string => `{"code":0,"msg":"","data":{"order":{"symbol":"BTC-USDT","orderId":1736012449498777777,"side":"SELL","positionSide":"BOTH","type":"MARKET","origQty":"0.0020","price":"0.0","executedQty":"0.0020","avgPrice":"69990.0","cumQuote":"139.98","status":"FILLED","time":${RECORDED_T0_MS - 30_100},"updateTime":${RECORDED_T0_MS - 30_000},"clientOrderId":"${clientOrderId}","reduceOnly":true}}}`;
+
+  it('reads allFillOrders between startTs and endTs and gives each fill the action of its order', async () => {
+    const r = recordedRig(bingxProfile, ID, base);
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-bingx-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    r.script({ [FILLS]: { status: 200, body: answer }, [QUERY]: { status: 200, body: closeOrderText('mf-bingx-close') } });
+    const before = r.callsTo(FILLS).length;
+    const sinceMs = RECORDED_T0_MS - 120_000;
+    const got = await r.venue.fillsSince(ID, sinceMs);
+    expect(r.callsTo(FILLS).slice(before).map((c) => c.params), 'one window, from the time asked to now (the rig\'s clock, T0)').toEqual([
+      { symbol: 'BTC-USDT', startTs: String(sinceMs), endTs: String(RECORDED_T0_MS), tradingUnit: 'CONT' },
+    ]);
+    expect(r.callsTo(QUERY).at(-1)?.params, 'the order this process does not know is read once, by its id').toEqual({ symbol: 'BTC-USDT', orderId: '1736012449498777777' });
+    expect(r.callsTo(QUERY).filter((c) => c.params['orderId'] === '1736012449498777777'), 'once for its two fills').toHaveLength(1);
+    expect(got.complete).toBe(true);
+    // The rows have no side, and ccxt leaves trade.side undefined: the close would have been journaled as a buy.
+    expect(got.fills.map((f) => [f.venueOrderId, f.event.clientId, f.event.action, f.event.lots, f.event.priceTicks, f.event.fee, f.event.tsVenue]), 'volume "0.0020" = 20 lots, "0.0010" = 10; price / 0.1; commission "-0.0350" = a 0.035 USDT cost').toEqual([
+      ['1736012449498123456', 'mf-bingx-mkt', 'buy', 20, 700005, 7_000_000, RECORDED_T0_MS - 59_544],
+      ['1736012449498777777', 'mf-bingx-close', 'sell', 10, 699900, 3_500_000, RECORDED_T0_MS - 30_000],
+      ['1736012449498777777', 'mf-bingx-close', 'sell', 10, 699900, 3_500_000, RECORDED_T0_MS - 30_000],
+    ]);
+    expect(got.fills.map((f) => f.tradeId), 'no trade id: keyed by order, time, quantity and price; the equal second fill stays a second fill').toEqual([
+      `1736012449498123456:${RECORDED_T0_MS - 59_544}:0.002:70000.5`,
+      `1736012449498777777:${RECORDED_T0_MS - 30_000}:0.001:69990`,
+      `1736012449498777777:${RECORDED_T0_MS - 30_000}:0.001:69990#1`,
+    ]);
+  });
+
+  it('leaves out a fill whose order it cannot name, and says the answer is incomplete', async () => {
+    const unnamed = { status: 200, body: closeOrderText('') };
+    // Both orders are unknown to this process: read back in time order, the buy names itself, the close does not.
+    const r = recordedRig(bingxProfile, ID, { ...base, [FILLS]: { status: 200, body: answer }, [QUERY]: [ok('query-order-filled'), unnamed] });
+    const got = await r.venue.fillsSince(ID, RECORDED_T0_MS - 120_000);
+    expect(got.complete, 'an unnamed order\'s fills cannot be matched to an intent').toBe(false);
+    expect(got.fills.map((f) => [f.event.clientId, f.event.action]), 'the buy read back by id names itself; the close has no client id').toEqual([['mf-bingx-mkt', 'buy']]);
   });
 });
 

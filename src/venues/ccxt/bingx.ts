@@ -1,5 +1,6 @@
 // BingX USDT-M perpetual swaps through ccxt's bingx: capability map and error-code table. Must never claim a
 // feature BingX lacks.
+import type { Trade as CcxtTrade } from 'ccxt';
 import { failure, refusal, type VenueErrorTable } from './venue-failure.js';
 import { setOf, unifiedLegParams, unifiedTriggerParams, type VenueProfile } from './venue-profile.js';
 
@@ -21,6 +22,19 @@ export const BINGX_ERRORS: VenueErrorTable = {
   '80017': refusal('UNKNOWN_ORDER'), // position does not exist
   '101204': refusal('INSUFFICIENT_MARGIN'), // insufficient margin
 };
+
+/**
+ * A swap fill row of GET /openApi/swap/v2/trade/allFillOrders names its time `filledTime` (ISO 8601 with offset, e.g.
+ * "2023-07-04T20:56:01.000+0800", https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html); ccxt 4.5.84 reads
+ * `filledTm` only, leaves such a trade without a time, and its `since` filter then drops it: a restart would find
+ * no missed fill. The time is read here from `filledTime` when ccxt found none.
+ */
+export function repairBingxTrade(trade: CcxtTrade, raw: Readonly<Record<string, unknown>>): CcxtTrade {
+  if (trade.timestamp !== undefined && trade.timestamp !== null) return trade;
+  const text = raw['filledTime'];
+  const ms = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(ms) ? { ...trade, timestamp: ms, datetime: new Date(ms).toISOString() } : trade;
+}
 
 export const bingxProfile: VenueProfile = {
   name: 'bingx',
@@ -48,6 +62,7 @@ export const bingxProfile: VenueProfile = {
   // dropped (undefined) and only the client id is sent.
   clientIdQuery: (clientId) => ({ kind: 'fetch-order', params: { clientOrderId: clientId, orderId: undefined } }),
   orderTradesParams: (venueOrderId) => ({ orderId: venueOrderId }),
+  repairTrade: repairBingxTrade,
   // POST /openApi/swap/v2/trade/leverage names the side: BOTH in one-way mode, LONG and SHORT in hedge mode
   // (https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html#Set%20Leverage).
   setterParams: (setting, account) => {

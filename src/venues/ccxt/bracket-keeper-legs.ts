@@ -15,6 +15,11 @@ export interface BracketHost {
   schedule(task: () => Promise<void>): void;
   /** Why the venue refuses this order before sending; undefined when it can take it. */
   refusal(spec: OrderSpec): string | undefined;
+  /**
+   * The first fill of a bracket with no bracket before it, on position `key`: the lots of a position taken over at a
+   * restart that its exits now protect too (the host retires the exits it adopted for them); undefined when none.
+   */
+  takeOver?(key: string, entryAction: OrderSpec['action']): number | undefined;
   nowMs(): number;
 }
 

@@ -66,6 +66,11 @@ export class BracketKeeper {
     for (const o of orders) await this.host.place(o);
   }
 
+  /** Whether a venue client id is a bracket's entry or one of the venue orders playing its exits. */
+  knows(venueClientId: string): boolean {
+    return this.byEntry.has(venueClientId) || this.legByVenueId.has(venueClientId);
+  }
+
   /** Whether the session's client id names a kept exit (so cancel and modify come here). */
   ownsExit(clientId: string): boolean {
     return this.legByBase.has(clientId);
@@ -203,6 +208,9 @@ export class BracketKeeper {
         case 'OrderFilled': {
           const group = this.adopt(entryOf);
           if (entryOf.fromFill !== undefined && !entryOf.priced) this.sync.priceFromFill(entryOf, entryOf.fromFill, e.priceTicks);
+          // A scale-in on a position a restart took over (adopted-exits.ts): the exits cover that position too.
+          const inherited = group.sawFill ? undefined : this.host.takeOver?.(group.key, group.entryAction);
+          if (inherited !== undefined) group.positionLots = inherited;
           group.positionLots += e.lots;
           group.sawFill = true;
           this.reconcileSoon(group);

@@ -50,6 +50,7 @@ export class CcxtVenue implements VenuePort {
       deliver: (e) => this.sink?.onVenueEvent(e),
       schedule: (task) => this.enqueue(task),
       refusal: (spec) => refusalReason(o.profile, spec, this.specs.get(spec.instrument)),
+      takeOver: (key, entryAction) => this.adoptedExits.handOver(key, entryAction),
       nowMs: () => o.clock.nowMs(),
     });
     this.adoptedExits = new AdoptedExits({
@@ -60,6 +61,8 @@ export class CcxtVenue implements VenuePort {
       },
       cancel: (id) => this.desk.cancel(id),
       deliver: (e) => this.sink?.onVenueEvent(e),
+      schedule: (task) => this.enqueue(task),
+      keeps: (id) => this.keeper.knows(id),
       nowMs: () => o.clock.nowMs(),
     });
     this.userStream = linkUserStream(this, o);
@@ -120,7 +123,7 @@ export class CcxtVenue implements VenuePort {
       const instrument = this.specs.get(open.order.instrument);
       if (instrument === undefined || this.desk.orders.has(open.clientId)) continue;
       this.desk.adopt(open.clientId, open.order, instrument, open.venueOrderId, open.filledLots);
-      this.adoptedExits.adopt(open.clientId, open.order);
+      this.adoptedExits.adopt(open.clientId, open.order, snap.positions);
     }
     return snap;
   }
@@ -134,7 +137,9 @@ export class CcxtVenue implements VenuePort {
     if (spec === undefined) throw new Error(`${this.name} does not trade ${instrumentId}; it trades ${[...this.specs.keys()].join(', ')}`);
     const known = new Map([...this.desk.orders].filter(([, t]) => t.venueOrderId !== undefined).map(([clientId, t]) => [t.venueOrderId, clientId]));
     for (const [childId, clientId] of this.desk.childOwners) known.set(childId, clientId);
-    return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id), repairOrder: (o) => repairedOrder(this.o.profile, o) }, spec, sinceMs));
+    const actionOf = (id: string): 'buy' | 'sell' | undefined => this.desk.orders.get(known.get(id) ?? '')?.spec.action;
+    const page = this.o.profile.fillsPage === undefined ? {} : { page: this.o.profile.fillsPage };
+    return this.read(() => readFillsSince({ exchange: this.o.exchange, clock: this.o.clock, clientIdOf: (id) => known.get(id), actionOf, repairOrder: (o) => repairedOrder(this.o.profile, o), ...page }, spec, sinceMs));
   }
 
   /** Whether the key in use can withdraw (the live command refuses such a key). Throws a VenueFailure. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { setLeverage, setMarginMode, setPositionMode } from './account-setup.js';
 import { MEXC_ERRORS, mexcProfile } from './mexc.js';
 import { venueFixture } from './testing/fixtures.js';
-import { recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
+import { RECORDED_T0_MS, recorded, recordedRig, orderAt, type Script } from './testing/recorded-rig.js';
 import type { HttpReply } from './testing/recorded-transport.js';
 
 const CREATE = 'POST /api/v1/private/order/create';
@@ -60,12 +60,29 @@ describe('mexc through ccxt: orders (https://mexcdevelop.github.io/apidocs/contr
     expect(r.callsTo(CREATE), 'one create per intent').toHaveLength(1);
   });
 
-  it('refuses stop and take-profit orders before sending: ccxt would send them to order/create as an immediate close', async () => {
+  it('refuses stop and take-profit orders before sending, naming why and what to do instead', async () => {
     const r = recordedRig(mexcProfile, ID, base);
-    for (const type of ['stop-market', 'take-profit-market'] as const) {
-      const events = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: `mf-${type}`, action: 'sell', lots: 20, type, trigger: 68500, reduceOnly: true }), tsLocal: 0 });
-      expect(events[0], type).toMatchObject({ type: 'OrderRejected', code: 'UNSUPPORTED', reason: `mexc does not support ${type} orders` });
-    }
+    const stop = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-stop', action: 'sell', lots: 20, type: 'stop-market', trigger: 68500, reduceOnly: true }), tsLocal: 0 });
+    expect(stop[0]).toMatchObject({ type: 'OrderRejected', code: 'UNSUPPORTED' });
+    const stopReason = stop[0]?.type === 'OrderRejected' ? stop[0].reason : '';
+    // ccxt 4.5.84 mexc.js createSwapOrder: triggerPrice -> planorder/place with executeCycle 1 (24 h) or 2 (7 days).
+    expect(stopReason, 'the reason: a plan order that lapses and cannot be kept').toMatch(/^mexc does not support stop-market orders: .*plan order that lapses after 24 h or 7 days.*read back by id, find at a restart or cancel/);
+    expect(stopReason, 'the workaround').toMatch(/set the stop in MEXC's own app, or trade on a venue with exchange-side stops \(binanceusdm, bybit-linear, bingx\)$/);
+    const tp = await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-tp', action: 'sell', lots: 20, type: 'take-profit-market', trigger: 71000, reduceOnly: true }), tsLocal: 0 });
+    expect(tp[0]?.type === 'OrderRejected' ? tp[0].reason : '', 'a take-profit can rest as a reduce-only limit').toMatch(/^mexc does not support take-profit-market orders: .*rest the take-profit as a reduce-only limit order instead$/);
+    expect(r.calls, 'nothing sent').toHaveLength(0);
+  });
+
+  it('refuses a bracket whose stop MEXC cannot rest, all three ids, before sending the entry', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    const entry = orderAt(r.spec, { clientId: 'mf-b-in', action: 'buy', lots: 20, type: 'market' });
+    const stopLoss = orderAt(r.spec, { clientId: 'mf-b-sl', action: 'sell', lots: 20, type: 'stop-market', trigger: 68500, reduceOnly: true });
+    const takeProfit = orderAt(r.spec, { clientId: 'mf-b-tp', action: 'sell', lots: 20, type: 'limit', price: 71000, reduceOnly: true });
+    const events = await r.run({ type: 'SubmitBracket', bracket: { entry, stopLoss, takeProfit }, tsLocal: 0 });
+    expect(events.map((e) => [e.type, 'clientId' in e ? e.clientId : '', e.type === 'OrderRejected' ? e.code : '']), 'no entry without its stop').toEqual([
+      ['OrderRejected', 'mf-b-in', 'UNSUPPORTED'], ['OrderRejected', 'mf-b-sl', 'UNSUPPORTED'], ['OrderRejected', 'mf-b-tp', 'UNSUPPORTED'],
+    ]);
+    expect(events[0]?.type === 'OrderRejected' ? events[0].reason : '').toMatch(/^mexc does not support stop-market orders: through ccxt 4\.5 a MEXC stop is a plan order/);
     expect(r.calls, 'nothing sent').toHaveLength(0);
   });
 
@@ -86,6 +103,56 @@ describe('mexc through ccxt: orders (https://mexcdevelop.github.io/apidocs/contr
     const events = await r.run({ type: 'CancelOrder', clientId: 'mf-mexc-1', tsLocal: 0 });
     expect(r.callsTo('POST /api/v1/private/order/cancel')[0]?.params, 'the body is a JSON array of order ids').toEqual({ body: '["739113577038255616"]' });
     expect(events).toEqual([expect.objectContaining({ type: 'OrderCancelled', clientId: 'mf-mexc-1' })]);
+  });
+});
+
+describe('mexc through ccxt: the fills a restart journals as missed (fillsSince)', () => {
+  // GET /api/v1/private/order/list/order_deals (https://mexcdevelop.github.io/apidocs/contract_v1_en/#get-all-transaction-details-of-the-user-s-order):
+  // side 1 open long, 2 close short, 3 open short, 4 close long; vol in contracts; page_size at most 100.
+  const DEALS = 'GET /api/v1/private/order/list/order_deals';
+  const deal = (id: number, orderId: string, side: number, vol: number, price: number, fee: number, timestamp: number) => ({ id: String(id), symbol: 'BTC_USDT', side, vol, price, feeCurrency: 'USDT', fee, timestamp, profit: 0, category: 1, orderId, positionMode: 1, taker: true });
+  const reply = (rows: readonly unknown[]): HttpReply => ({ status: 200, body: { success: true, code: 0, data: rows } });
+  // GET /api/v1/private/order/get/{order_id}: an order this process never placed, side 4 (close long) under the earlier process's externalOid.
+  const closeOrder: HttpReply = { status: 200, body: { success: true, code: 0, data: { orderId: '739113577038255777', symbol: 'BTC_USDT', positionId: '1394650', price: 0, vol: 10, leverage: 10, side: 4, category: 1, orderType: 5, dealAvgPrice: 69990, dealVol: 10, orderMargin: 0, takerFee: 0.0139980, makerFee: 0, profit: -0.105, feeCurrency: 'USDT', openType: 2, state: 3, externalOid: 'mf-mexc-close', errorCode: 0, usedMargin: 0, createTime: RECORDED_T0_MS - 30_100, updateTime: RECORDED_T0_MS - 30_000 } } };
+
+  it('reads order_deals between start_time and end_time, 100 a page, and gives each fill the action of its order', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    const GET_CLOSE = 'GET /api/v1/private/order/get/739113577038255777';
+    r.script({ [DEALS]: reply([deal(1195472870, '739113577038255616', 1, 20, 70000.5, 0.0280002, RECORDED_T0_MS - 59_544), deal(1195472999, '739113577038255777', 4, 10, 69990, 0.013998, RECORDED_T0_MS - 30_000)]), [GET_CLOSE]: closeOrder });
+    const before = r.callsTo(DEALS).length;
+    const sinceMs = RECORDED_T0_MS - 120_000;
+    const got = await r.venue.fillsSince(ID, sinceMs);
+    // ccxt ends the window at start_time + 90 days unless end_time is given, sends `limit` as page_size and would pass `until` on unread.
+    expect(r.callsTo(DEALS).slice(before).map((c) => c.params), 'one window to now (the rig\'s clock, T0), 100 rows at most').toEqual([
+      { symbol: 'BTC_USDT', start_time: String(sinceMs), end_time: String(RECORDED_T0_MS), page_size: '100' },
+    ]);
+    expect(r.callsTo(GET_CLOSE), 'the order this process does not know is read once, by its id').toHaveLength(1);
+    expect(got.complete).toBe(true);
+    // ccxt reads side 4 as "4" (and 2 as sell): the close of the long would have been journaled as a buy.
+    expect(got.fills.map((f) => [f.tradeId, f.event.clientId, f.event.action, f.event.lots, f.event.priceTicks, f.event.fee, f.event.tsVenue]), 'vol = lots of 0.0001 BTC; price / 0.1; fee in 1e-8 USDT').toEqual([
+      ['1195472870', 'mf-mexc-mkt', 'buy', 20, 700005, 2_800_020, RECORDED_T0_MS - 59_544],
+      ['1195472999', 'mf-mexc-close', 'sell', 10, 699900, 1_399_800, RECORDED_T0_MS - 30_000],
+    ]);
+  });
+
+  it('reads the rest of a full page on both sides of it (newest first here), and reports every fill once', async () => {
+    const r = recordedRig(mexcProfile, ID, base);
+    await r.run({ type: 'SubmitOrder', order: orderAt(r.spec, { clientId: 'mf-mexc-mkt', action: 'buy', lots: 20, type: 'market' }), tsLocal: 0 });
+    // 150 fills one second apart; the venue lists the newest 100 first. Asked to end at the oldest of those (+50 s)
+    // it gives the 51 up to it; asked to start at the newest (+149 s), that one fill.
+    const startMs = RECORDED_T0_MS - 200_000;
+    const rows = Array.from({ length: 150 }, (_, i) => deal(1_000 + i, '739113577038255616', 1, 1, 70000.5, 0.0014, startMs + i * 1000)).reverse();
+    r.script({ [DEALS]: [reply(rows.slice(0, 100)), reply(rows.slice(99)), reply(rows.slice(0, 1))] });
+    const before = r.callsTo(DEALS).length;
+    const got = await r.venue.fillsSince(ID, startMs);
+    expect(r.callsTo(DEALS).slice(before).map((c) => [c.params['start_time'], c.params['end_time']]), 'a full page in an unknown order: the rest is read before it and after it').toEqual([
+      [String(startMs), String(RECORDED_T0_MS)],
+      [String(startMs), String(startMs + 50_000)],
+      [String(startMs + 149_000), String(RECORDED_T0_MS)],
+    ]);
+    expect(got.complete).toBe(true);
+    expect(got.fills.map((f) => f.tradeId), 'all 150, oldest first, the boundary fill once').toEqual(Array.from({ length: 150 }, (_, i) => String(1_000 + i)));
   });
 });
 

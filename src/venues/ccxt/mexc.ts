@@ -82,6 +82,17 @@ function setterParams(setting: 'position-mode' | 'margin-mode' | 'leverage', acc
   }
 }
 
+/**
+ * Why MEXC stops and take-profits are refused, from ccxt 4.5.84's mexc.js: `triggerPrice` goes to
+ * POST planorder/place with executeCycle 1 (24 h) or 2 (7 days), so a protective stop would lapse; the answer's
+ * `data` is the bare order id, which ccxt does not read (its order has no id); the swap open-orders read
+ * (order/list/open_orders) does not list plan orders, so a restart would neither find nor adopt one; and ccxt cancels
+ * through order/cancel unless told otherwise, its plan-order cancel noted as broken. The unified
+ * stopLossPrice/takeProfitPrice go to order/create, where a reduce-only "stop" closes the position at once.
+ */
+const STOP_WHY = 'through ccxt 4.5 a MEXC stop is a plan order that lapses after 24 h or 7 days and that the adapter could not read back by id, find at a restart or cancel; set the stop in MEXC\'s own app, or trade on a venue with exchange-side stops (binanceusdm, bybit-linear, bingx)';
+const TAKE_PROFIT_WHY = 'through ccxt 4.5 a MEXC take-profit is a plan order (it lapses after 24 h or 7 days and cannot be read back by id); rest the take-profit as a reduce-only limit order instead';
+
 export const mexcProfile: VenueProfile = {
   name: 'mexc',
   ccxtId: 'mexc',
@@ -100,6 +111,7 @@ export const mexcProfile: VenueProfile = {
     brackets: 'emulated',
     clientOrderIds: true,
   },
+  unsupportedWhy: { 'stop-market': STOP_WHY, 'stop-limit': STOP_WHY, 'take-profit-market': TAKE_PROFIT_WHY, 'take-profit-limit': TAKE_PROFIT_WHY },
   // externalOid: up to 32 characters.
   clientIdPattern: /^[A-Za-z0-9_-]{1,32}$/,
   errors: MEXC_ERRORS,
@@ -107,6 +119,7 @@ export const mexcProfile: VenueProfile = {
     `${DOCS}#order-under-maintenance`,
     `${DOCS}#query-the-order-based-on-the-external-number`,
     `${DOCS}#switch-leverage`,
+    `${DOCS}#get-all-transaction-details-of-the-user-s-order`,
     `${DOCS}#error-code-example`,
   ],
   trades: (spec) => spec.venue === 'MEXC' && spec.contractType === 'linear',
@@ -125,6 +138,10 @@ export const mexcProfile: VenueProfile = {
   },
   repairOrder: repairMexcOrder,
   repairPosition: repairMexcPosition,
+  // GET /api/v1/private/order/list/order_deals pages by page_size, at most 100 rows, between start_time and end_time
+  // (#get-all-transaction-details-of-the-user-s-order), in an order the docs do not state. ccxt sends our limit as
+  // page_size and ends the window at start_time + 90 days unless end_time is given; it passes `until` on unread.
+  fillsPage: { limit: 100, untilParams: (untilMs) => ({ end_time: untilMs }), oldestFirst: false },
   setterParams,
   // GET /api/v1/private/account/assets: `cashBalance` is the wallet; ccxt's total is `equity` (with unrealised P&L).
   walletBalanceText: (info, settle) => {

@@ -6,6 +6,7 @@ import { countFromFloat, formatCount, type Grid, type Lots, type Ticks } from '.
 import { invariant } from '../../core/errors.js';
 import type { InstrumentSpec } from '../../domain/instrument.js';
 import type { OrderAction, OrderSpec, PositionEffect, TimeInForce } from '../../domain/order.js';
+import type { Side } from '../../domain/side.js';
 import type { VenuePosition } from '../venue.js';
 import type { AccountContext, VenueProfile } from './venue-profile.js';
 
@@ -158,12 +159,29 @@ function venueTypeOf(o: CcxtOrder): string {
   return '';
 }
 
-/** Rebuilds our OrderSpec from a ccxt order; undefined when its type is not one we model. */
-export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec): OrderSpec | undefined {
+/**
+ * The hedge-mode leg of an order read back, from the venue's own field (ccxt keeps it only in `info`): Binance and
+ * BingX `positionSide` LONG/SHORT, Bybit `positionIdx` 1/2. Binance reports a hedge-mode close as `reduceOnly: false`,
+ * so the leg is what tells a long's stop from a short's stop entry.
+ */
+function legOfOrder(o: CcxtOrder): Side | undefined {
+  const info = o.info as Record<string, unknown> | undefined;
+  const side = info?.['positionSide'];
+  if (side === 'LONG' || side === 'SHORT') return side === 'LONG' ? 'long' : 'short';
+  const idx = String(info?.['positionIdx'] ?? '');
+  return idx === '1' ? 'long' : idx === '2' ? 'short' : undefined;
+}
+
+/**
+ * Rebuilds our OrderSpec from a ccxt order; undefined when its type is not one we model. `hedged`: the account is in
+ * hedge mode, so the order's leg is read too (WEEX names LONG/SHORT in one-way mode as well, so only then).
+ */
+export function specFromCcxtOrder(o: CcxtOrder, spec: InstrumentSpec, hedged = false): OrderSpec | undefined {
   const action: OrderAction | undefined = o.side === 'buy' || o.side === 'sell' ? o.side : undefined;
   if (action === undefined || o.clientOrderId === undefined) return undefined;
   const effect: PositionEffect = o.reduceOnly === true ? 'reduce-only' : 'open-or-reduce';
-  const base = { clientId: o.clientOrderId, instrument: spec.id, action, qtyLots: toLots(o.amount, spec) as Lots, effect };
+  const leg = hedged ? legOfOrder(o) : undefined;
+  const base = { clientId: o.clientOrderId, instrument: spec.id, action, qtyLots: toLots(o.amount, spec) as Lots, effect, ...(leg === undefined ? {} : { positionSide: leg }) };
   const type = (o.type ?? '').toLowerCase();
   const venueType = venueTypeOf(o);
   const tif: TimeInForce = o.postOnly === true ? 'GTX' : o.timeInForce === 'IOC' || o.timeInForce === 'FOK' ? o.timeInForce : 'GTC';

@@ -1,10 +1,11 @@
 // What one exchange is to the ccxt adapter: its ccxt id, capability map, error-code table and the few places where
 // the venue needs other ccxt params than the unified ones. Data and small pure functions; must never call ccxt.
-import type { Order as CcxtOrder, Position as CcxtPosition } from 'ccxt';
+import type { Order as CcxtOrder, Position as CcxtPosition, Trade as CcxtTrade } from 'ccxt';
 import type { InstrumentSpec, VenueId } from '../../domain/instrument.js';
 import type { OrderAction, OrderSpec } from '../../domain/order.js';
 import type { Side } from '../../domain/side.js';
 import type { MarginMode, PositionMode, VenueCapabilities } from '../venue.js';
+import type { FillsPage } from './account-fills.js';
 import type { VenueErrorTable } from './venue-failure.js';
 
 /** The ccxt exchange classes the adapter drives. */
@@ -81,6 +82,11 @@ export interface VenueProfile {
   /** The same for a position (e.g. MEXC's margin mode is `openType`, which ccxt does not read). */
   repairPosition?(p: CcxtPosition): CcxtPosition;
   /**
+   * The same for a trade, from the venue's raw row. createExchange runs it inside ccxt's parseTrade, so ccxt's own
+   * `since` filter (which drops a trade without a time) and every caller see the repaired trade.
+   */
+  repairTrade?(trade: CcxtTrade, raw: Readonly<Record<string, unknown>>): CcxtTrade;
+  /**
    * The ccxt params of each request that sets one account setting, for venues that need the others named too (one
    * request per entry; absent: one request without params). BingX names the leverage's side, MEXC sets leverage and
    * margin type together per position side, WEEX sets position mode together with the margin type.
@@ -88,6 +94,10 @@ export interface VenueProfile {
   setterParams?(setting: 'position-mode' | 'margin-mode' | 'leverage', account: AccountContext): readonly Record<string, unknown>[];
   /** Whether a ccxt error is in fact the venue's success answer (ccxt 4.5's weex throws on `{"code":"200","msg":"success"}`). */
   isSuccessAnswer?(message: string): boolean;
+  /** Why the venue (through ccxt) cannot take an order type it lacks, and what to do instead: added to the refusal. */
+  readonly unsupportedWhy?: Readonly<Partial<Record<OrderSpec['type'], string>>>;
+  /** How fetchMyTrades pages the account's trades where it differs from Binance's (1000 rows, ccxt's `until`). */
+  readonly fillsPage?: FillsPage;
 }
 
 /** Whether an order type waits for a trigger (stop, take-profit, trailing). */
@@ -113,7 +123,10 @@ export function refusalReason(profile: VenueProfile, order: OrderSpec, spec: Ins
   const caps = profile.capabilities;
   if (spec === undefined) return `${profile.name} does not trade ${order.instrument} (not in the adapter's instruments)`;
   if (!profile.trades(spec)) return `${order.instrument} is not traded through ${profile.name}`;
-  if (!caps.orderTypes.has(order.type)) return `${profile.name} does not support ${order.type} orders`;
+  if (!caps.orderTypes.has(order.type)) {
+    const why = profile.unsupportedWhy?.[order.type];
+    return `${profile.name} does not support ${order.type} orders${why === undefined ? '' : `: ${why}`}`;
+  }
   if ('timeInForce' in order && !caps.timeInForce.has(order.timeInForce)) {
     return `${profile.name} does not support time in force ${order.timeInForce}`;
   }

@@ -47,5 +47,10 @@ export function createExchange(profile: VenueProfile, credentials: Credentials |
   };
   const exchange: Exchange = new ccxt[profile.ccxtId](config);
   if (baseUrl !== undefined) pointAt(exchange, baseUrl);
+  const repairTrade = profile.repairTrade;
+  if (repairTrade !== undefined) {
+    const parseTrade = exchange.parseTrade.bind(exchange);
+    exchange.parseTrade = (raw: Record<string, unknown>, market?: Parameters<Exchange['parseTrade']>[1]) => repairTrade(parseTrade(raw, market), raw);
+  }
   return exchange;
 }

@@ -88,21 +88,21 @@ export async function readSnapshot(src: SnapshotSource, failure: (e: unknown) =>
     const settings = src.profile.ccxtId === 'binanceusdm'
       ? await binanceSettings(ex, src.instruments)
       : await Promise.all(src.instruments.map(async (s) => ({ instrument: s.id, marginMode: found.get(s.id)?.marginMode ?? (await askedMarginMode(ex, s)), leverage: found.get(s.id)?.leverage })));
+    let positionMode = src.positionMode;
+    const first = src.instruments[0];
+    if (ex.has['fetchPositionMode'] === true && first !== undefined) {
+      positionMode = POSITION_MODES.get(ex) ?? ((await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way');
+      POSITION_MODES.set(ex, positionMode);
+    }
     const openOrders: VenueOpenOrder[] = [];
     const conditional = src.profile.queryParams('stop-market');
     for (const spec of src.instruments) {
       const lists = [await ex.fetchOpenOrders(spec.ccxtSymbol)];
       if (Object.keys(conditional).length > 0) lists.push(await ex.fetchOpenOrders(spec.ccxtSymbol, undefined, undefined, conditional));
       for (const o of lists.flat()) {
-        const open = openOrderOf(repairedOrder(src.profile, o), spec);
+        const open = openOrderOf(repairedOrder(src.profile, o), spec, positionMode === 'hedge');
         if (open !== undefined) openOrders.push(open);
       }
-    }
-    let positionMode = src.positionMode;
-    const first = src.instruments[0];
-    if (ex.has['fetchPositionMode'] === true && first !== undefined) {
-      positionMode = POSITION_MODES.get(ex) ?? ((await ex.fetchPositionMode(first.ccxtSymbol)).hedged ? 'hedge' : 'one-way');
-      POSITION_MODES.set(ex, positionMode);
     }
     return { tsVenue: src.clock.nowMs(), settleAsset, balance, positions, openOrders, positionMode, marginMode: settings[0]?.marginMode ?? src.marginMode, settings };
   } catch (e) {
@@ -125,8 +125,8 @@ export async function askedMarginMode(ex: Exchange, spec: InstrumentSpec): Promi
   }
 }
 
-function openOrderOf(o: CcxtOrder, spec: InstrumentSpec): VenueOpenOrder | undefined {
-  const order = specFromCcxtOrder(o, spec);
+function openOrderOf(o: CcxtOrder, spec: InstrumentSpec, hedged: boolean): VenueOpenOrder | undefined {
+  const order = specFromCcxtOrder(o, spec, hedged);
   if (order === undefined) return undefined;
   const filledLots = (countFromFloat(o.filled ?? 0, spec.lot, 'nearest') ?? 0) as Lots;
   return { clientId: order.clientId, venueOrderId: String(o.id), order, filledLots };
